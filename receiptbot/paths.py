@@ -1,0 +1,41 @@
+"""Every Cloud Storage object name, built in one place.
+
+Names derive from the Telegram message, so a re-sent update or a redelivered event maps to
+the same objects and create-only writes turn repeats into no-ops.
+"""
+
+from __future__ import annotations
+
+
+def receipt_id(chat_id: int, message_id: int) -> str:
+    return f"{chat_id}_{message_id}"
+
+
+def raw_photo(rid: str) -> str:
+    return f"raw/{rid}"
+
+
+def processed_image(rid: str) -> str:
+    return f"processed/{rid}.jpg"
+
+
+def result(chat_id: int, rid: str) -> str:
+    return f"results/{chat_id}/{rid}.json"
+
+
+def results_prefix(chat_id: int) -> str:
+    return f"results/{chat_id}/"
+
+
+def claim(step: str, rid: str) -> str:
+    """A small create-only object: whoever creates it owns `step` for this receipt."""
+    return f"claims/{step}/{rid}"
+
+
+def status_message(rid: str) -> str:
+    """The id of the "reading your receipt..." message, so every step edits the same one."""
+    return f"status/{rid}.json"
+
+
+def failed(rid: str) -> str:
+    return f"failed/{rid}"

@@ -1,0 +1,79 @@
+"""The one receipt model: Gemini's response schema and the stored result.
+
+Amounts are exact decimals. Gemini's schema has no decimal type, so in the schema they are
+strings ("12.34"); pydantic turns them into ``Decimal`` on validation.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+
+class DocumentType(str, Enum):
+    shop_receipt = "shop_receipt"
+    utility_receipt = "utility_receipt"
+    payment_receipt = "payment_receipt"
+    invoice = "invoice"
+    other = "other"
+
+
+class Merchant(BaseModel):
+    name: str | None = None
+    tax_id: str | None = Field(None, description="INN or VAT id, as printed")
+    address: str | None = None
+
+
+class Item(BaseModel):
+    name: str
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    amount: Decimal | None = None
+
+
+class TaxLine(BaseModel):
+    rate: str | None = Field(None, description='e.g. "20%" or "A 19%"')
+    amount: Decimal | None = None
+
+
+class FiscalData(BaseModel):
+    """Russian cash receipts: fiscal drive number, document number and sign."""
+
+    fn: str | None = None
+    fd: str | None = None
+    fp: str | None = None
+
+
+class PaymentDetails(BaseModel):
+    """Utility and payment receipts."""
+
+    payee: str | None = None
+    account: str | None = Field(None, description="account or personal account number")
+    period: str | None = None
+    purpose: str | None = None
+
+
+class Receipt(BaseModel):
+    document_type: DocumentType = DocumentType.shop_receipt
+    merchant: Merchant = Field(default_factory=Merchant)
+    date: str | None = Field(None, description="ISO date YYYY-MM-DD")
+    time: str | None = Field(None, description="HH:MM, 24h")
+    total: Decimal | None = None
+    currency: str | None = Field(None, description="ISO 4217 code, e.g. EUR, RUB, USD")
+    taxes: list[TaxLine] = Field(default_factory=list)
+    payment_method: str | None = Field(None, description="cash, card, ...")
+    items: list[Item] = Field(default_factory=list)
+    fiscal: FiscalData | None = None
+    payment: PaymentDetails | None = None
+
+
+class ExtractionResult(BaseModel):
+    """What extract stores under results/: the receipt, how it was read, and what did not add up."""
+
+    receipt_id: str
+    engine: str
+    receipt: Receipt
+    warnings: list[str] = Field(default_factory=list)
+    seconds: float | None = None
