@@ -37,5 +37,13 @@ def status_message(rid: str) -> str:
     return f"status/{rid}.json"
 
 
-def failed(rid: str) -> str:
-    return f"failed/{rid}"
+FAILED_PREFIX = "failed/"
+
+
+def failed_photo(rid: str) -> str:
+    """Dead-lettered receipts are kept here (outside raw/, so lifecycle deletion spares them)."""
+    return f"{FAILED_PREFIX}{rid}/photo"
+
+
+def failed_event(rid: str) -> str:
+    return f"{FAILED_PREFIX}{rid}/event.json"

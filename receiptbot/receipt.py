@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import Enum
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
+
+# An exact amount. In JSON (stored results and Gemini's schema) it is a string like "12.34".
+Amount = Annotated[
+    Decimal,
+    PlainSerializer(str, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "description": "decimal amount with a dot, e.g. 1234.50"}),
+]
 
 
 class DocumentType(str, Enum):
@@ -28,14 +36,14 @@ class Merchant(BaseModel):
 
 class Item(BaseModel):
     name: str
-    quantity: Decimal | None = None
-    unit_price: Decimal | None = None
-    amount: Decimal | None = None
+    quantity: Amount | None = None
+    unit_price: Amount | None = None
+    amount: Amount | None = None
 
 
 class TaxLine(BaseModel):
     rate: str | None = Field(None, description='e.g. "20%" or "A 19%"')
-    amount: Decimal | None = None
+    amount: Amount | None = None
 
 
 class FiscalData(BaseModel):
@@ -60,7 +68,7 @@ class Receipt(BaseModel):
     merchant: Merchant = Field(default_factory=Merchant)
     date: str | None = Field(None, description="ISO date YYYY-MM-DD")
     time: str | None = Field(None, description="HH:MM, 24h")
-    total: Decimal | None = None
+    total: Amount | None = None
     currency: str | None = Field(None, description="ISO 4217 code, e.g. EUR, RUB, USD")
     taxes: list[TaxLine] = Field(default_factory=list)
     payment_method: str | None = Field(None, description="cash, card, ...")
@@ -69,11 +77,19 @@ class Receipt(BaseModel):
     payment: PaymentDetails | None = None
 
 
+class Warning(BaseModel):
+    """Something that did not add up; shown to the user (messages.py has its text as warn_<code>)."""
+
+    code: str
+    values: dict[str, str] = Field(default_factory=dict)
+
+
 class ExtractionResult(BaseModel):
     """What extract stores under results/: the receipt, how it was read, and what did not add up."""
 
     receipt_id: str
+    chat_id: int
     engine: str
     receipt: Receipt
-    warnings: list[str] = Field(default_factory=list)
-    seconds: float | None = None
+    warnings: list[Warning] = Field(default_factory=list)
+    read_at: str  # ISO timestamp

@@ -53,6 +53,7 @@ class Settings:
     rate_limit_count: int = 20
     rate_limit_window_seconds: int = 600
     claim_timeout_seconds: int = 300
+    raw_retention_days: int = 30
 
     @property
     def gemini_enabled(self) -> bool:
@@ -88,6 +89,7 @@ def load_settings() -> Settings:
         rate_limit_count=_int("RATE_LIMIT_COUNT", 20),
         rate_limit_window_seconds=_int("RATE_LIMIT_WINDOW_SECONDS", 600),
         claim_timeout_seconds=_int("CLAIM_TIMEOUT_SECONDS", 300),
+        raw_retention_days=_int("RAW_RETENTION_DAYS", 30),
     )
 
 

@@ -1,0 +1,11 @@
+"""Cloud Function `deadletter` (CloudEvent from the dead-letter topics' push subscriptions)."""
+
+import functions_framework
+from cloudevents.http import CloudEvent
+
+from receiptbot.deadletter import handle_event
+
+
+@functions_framework.cloud_event
+def deadletter(cloud_event: CloudEvent) -> None:
+    handle_event(cloud_event.data)

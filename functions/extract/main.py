@@ -1,0 +1,11 @@
+"""Cloud Function `extract` (CloudEvent from the receipts-preprocessed push subscription)."""
+
+import functions_framework
+from cloudevents.http import CloudEvent
+
+from receiptbot.extract import handle_event
+
+
+@functions_framework.cloud_event
+def extract(cloud_event: CloudEvent) -> None:
+    handle_event(cloud_event.data)

@@ -1,0 +1,11 @@
+"""Cloud Function `preprocess` (CloudEvent from the receipts-uploaded push subscription)."""
+
+import functions_framework
+from cloudevents.http import CloudEvent
+
+from receiptbot.preprocess import handle_event
+
+
+@functions_framework.cloud_event
+def preprocess(cloud_event: CloudEvent) -> None:
+    handle_event(cloud_event.data)

@@ -1,0 +1,95 @@
+"""The extract step: read the receipt, validate it, store the result, answer the user once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from receiptbot import events, log, paths, storage, validation
+from receiptbot.answers import already_answered, bot, deliver, take_answer_claim
+from receiptbot.contract import ReceiptPreprocessed
+from receiptbot.messages import text
+from receiptbot.receipt import ExtractionResult, Receipt
+from receiptbot.render import render_result
+from receiptbot.settings import Settings, settings
+from receiptbot.telegram import TelegramError, TelegramUnavailable
+
+
+class PermanentEngineError(Exception):
+    """Raised by an engine when this receipt cannot be read, however often it is tried."""
+
+
+def read_receipt(image: bytes, s: Settings) -> tuple[Receipt, str]:
+    """The receipt and the engine's name. Engines are imported lazily: each has heavy dependencies."""
+    if s.gemini_enabled:
+        from receiptbot import gemini_engine
+
+        try:
+            return gemini_engine.read_receipt(image, s), f"gemini:{s.gemini_model}"
+        except gemini_engine.PermanentEngineError as exc:
+            raise PermanentEngineError(str(exc)) from None
+    from receiptbot import offline_engine
+
+    return offline_engine.read_receipt(image), "tesseract"
+
+
+def handle_event(data: Any) -> None:
+    event = events.parse(data, ReceiptPreprocessed, "extract")
+    if event is None or already_answered(event):
+        return
+    claim = take_answer_claim(event)
+    if claim is None:
+        return
+    s = settings()
+    started = time.monotonic()
+    try:
+        image = storage.read(s.work_bucket, event.processed_object)
+        try:
+            receipt, engine = read_receipt(image, s)
+        except PermanentEngineError as exc:
+            log.warning("extract: engine gave up on this receipt", receipt_id=event.receipt_id, error=str(exc))
+            deliver(bot(), event, text("not_a_receipt", event.language))
+            claim.complete()
+            return
+        receipt, warnings = validation.check(receipt, event.fiscal_qr)
+        result = ExtractionResult(
+            receipt_id=event.receipt_id,
+            chat_id=event.chat_id,
+            engine=engine,
+            receipt=receipt,
+            warnings=warnings,
+            read_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+        storage.write(
+            s.results_bucket,
+            paths.result(event.chat_id, event.receipt_id),
+            result.model_dump_json(indent=1).encode(),
+            "application/json",
+        )
+        readable = receipt.total is not None or receipt.date is not None
+        answer = render_result(result, event.language) if readable else text("not_a_receipt", event.language)
+        deliver(bot(), event, answer)
+    except Exception as exc:
+        claim.release()
+        tell_user_we_retry(event)
+        log.warning("extract: will retry", receipt_id=event.receipt_id, error=type(exc).__name__)
+        raise
+    claim.complete()
+    log.info(
+        "extract: answered",
+        receipt_id=event.receipt_id,
+        engine=engine,
+        seconds=round(time.monotonic() - started, 3),
+        warnings=[w.code for w in warnings],
+    )
+
+
+def tell_user_we_retry(event: ReceiptPreprocessed) -> None:
+    """Best effort: the status message says we are retrying (editing it again changes nothing)."""
+    if event.status_message_id is None:
+        return
+    try:
+        bot().edit_message_text(event.chat_id, event.status_message_id, text("temporary_failure", event.language))
+    except (TelegramError, TelegramUnavailable):
+        pass

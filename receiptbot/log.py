@@ -1,0 +1,28 @@
+"""Structured logs in Cloud Logging's JSON format: one line per step per receipt.
+
+Cloud Functions ship stdout lines that are JSON objects as `jsonPayload`, reading `severity`
+and `message` from them. Callers pass ids, never tokens, URLs or whole updates.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+
+def log(severity: str, message: str, **fields: Any) -> None:
+    entry = {"severity": severity, "message": message, **{k: v for k, v in fields.items() if v is not None}}
+    print(json.dumps(entry, default=str, ensure_ascii=False), file=sys.stdout, flush=True)
+
+
+def info(message: str, **fields: Any) -> None:
+    log("INFO", message, **fields)
+
+
+def warning(message: str, **fields: Any) -> None:
+    log("WARNING", message, **fields)
+
+
+def error(message: str, **fields: Any) -> None:
+    log("ERROR", message, **fields)

@@ -1,0 +1,58 @@
+"""The preprocess step: raw photo in, clean image out, next event published.
+
+The processed image is written create-only and carries the fiscal QR code in its metadata,
+so a redelivered event republishes the same result without redoing the work.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from google.api_core import exceptions as gexc
+
+from receiptbot import events, imaging, log, paths, pubsub, storage
+from receiptbot.answers import already_answered, answer_once, bot
+from receiptbot.contract import FiscalQR, ReceiptPreprocessed, ReceiptUploaded
+from receiptbot.messages import text
+from receiptbot.settings import settings
+
+QR_METADATA_KEY = "fiscal_qr"
+
+
+def handle_event(data: Any) -> None:
+    event = events.parse(data, ReceiptUploaded, "preprocess")
+    if event is None or already_answered(event):
+        return
+    s = settings()
+    started = time.monotonic()
+    name = paths.processed_image(event.receipt_id)
+    existing = storage.client().bucket(s.work_bucket).get_blob(name)
+    if existing is not None:
+        qr_json = (existing.metadata or {}).get(QR_METADATA_KEY)
+        fiscal_qr = FiscalQR.model_validate_json(qr_json) if qr_json else None
+    else:
+        try:
+            raw = storage.read(s.raw_bucket, event.raw_object)
+        except gexc.NotFound:
+            log.error("preprocess: raw photo is gone, dropped", receipt_id=event.receipt_id)
+            return
+        try:
+            prepared = imaging.prepare(
+                raw, reader="gemini" if s.gemini_enabled else "ocr", max_bytes=s.max_upload_bytes, max_pixels=s.max_pixels
+            )
+        except imaging.ImageRejected as rejected:
+            log.info("preprocess: photo rejected", receipt_id=event.receipt_id, reason=rejected.reason)
+            answer_once(bot(), event, text(rejected.reason, event.language))
+            return
+        fiscal_qr = prepared.fiscal_qr
+        metadata = {QR_METADATA_KEY: fiscal_qr.model_dump_json()} if fiscal_qr else None
+        storage.create(s.work_bucket, name, prepared.jpeg, "image/jpeg", metadata)
+    next_event = ReceiptPreprocessed(**event.model_dump(), processed_object=name, fiscal_qr=fiscal_qr)
+    pubsub.publish(s.project, s.topic_preprocessed, next_event)
+    log.info(
+        "preprocess: done",
+        receipt_id=event.receipt_id,
+        seconds=round(time.monotonic() - started, 3),
+        fiscal_qr=fiscal_qr is not None,
+    )

@@ -1,0 +1,184 @@
+"""The webhook step: check the caller, store the photo, publish, answer Telegram fast.
+
+The photo is in the raw bucket and the event is published before the 200, so nothing is
+lost: on any storage or Pub/Sub fault Telegram gets a 5xx and sends the update again, and
+the names derived from the message make the repeat a no-op.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import time
+from typing import Any
+
+from flask import Request
+
+from receiptbot import log, paths, pubsub, storage
+from receiptbot.answers import bot
+from receiptbot.contract import ReceiptUploaded
+from receiptbot.messages import Language, language_of, text
+from receiptbot.settings import Settings, settings
+from receiptbot.telegram import FileTooLarge, TelegramError, TelegramUnavailable
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+RAW_IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
+STATUS_WAIT_SECONDS = 3.0
+
+Response = tuple[str, int]
+
+
+class Ignored(Exception):
+    """Not something the bot acts on: answered 200 so Telegram does not send it again."""
+
+
+def authorised(request: Request, s: Settings) -> bool:
+    expected = s.webhook_secret.get_secret_value()
+    given = request.headers.get(SECRET_HEADER, "")
+    # An unset secret locks the webhook rather than opening it.
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def handle_request(request: Request) -> Response:
+    s = settings()
+    if request.method != "POST":
+        return "method not allowed", 405
+    if not authorised(request, s):
+        log.warning("webhook: rejected a request without the right secret token")
+        return "unauthorized", 401
+    if (request.content_length or 0) > s.max_body_bytes:
+        return "request body too large", 413
+    if not request.is_json:
+        return "expected application/json", 415
+    try:
+        update = json.loads(request.get_data(cache=False, as_text=False)[: s.max_body_bytes + 1])
+    except ValueError:
+        return "malformed JSON", 400
+    if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+        return "not a Telegram update", 400
+    return handle_update(update, s)
+
+
+def handle_update(update: dict[str, Any], s: Settings) -> Response:
+    message = update.get("message")
+    if not isinstance(message, dict):
+        return "ignored", 200
+    try:
+        chat_id = int(message["chat"]["id"])
+        message_id = int(message["message_id"])
+    except (KeyError, TypeError, ValueError):
+        return "ignored", 200
+    sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+    language = language_of(sender.get("language_code"))
+    if s.allowed_chat_ids and chat_id not in s.allowed_chat_ids:
+        log.info("webhook: chat not on the allowlist", chat_id=chat_id)
+        bot().send_message(chat_id, text("not_allowed", language))
+        return "ignored", 200
+
+    if isinstance(message.get("text"), str):
+        return handle_command(message["text"], chat_id, language)
+    try:
+        file_id, file_size, source = pick_image(message)
+    except Ignored as reason:
+        bot().send_message(chat_id, text(str(reason), language), reply_to=message_id)
+        return "ignored", 200
+    if file_size and file_size > s.max_upload_bytes:
+        bot().send_message(chat_id, text("too_large", language), reply_to=message_id)
+        return "ignored", 200
+
+    rid = paths.receipt_id(chat_id, message_id)
+    try:
+        return accept_receipt(s, rid, chat_id, message_id, sender.get("id"), language, file_id, source)
+    except (TelegramUnavailable, *storage.TRANSIENT_ERRORS) as exc:
+        log.error("webhook: transient fault, Telegram will resend", receipt_id=rid, error=type(exc).__name__)
+        return "temporarily unavailable", 503
+    except TelegramError as exc:
+        if exc.transient:
+            log.error("webhook: Telegram fault, it will resend", receipt_id=rid, error=exc.error_code)
+            return "temporarily unavailable", 503
+        log.warning("webhook: file could not be fetched", receipt_id=rid, error=exc.error_code)
+        bot().send_message(chat_id, text("not_an_image", language), reply_to=message_id)
+        return "ignored", 200
+    except FileTooLarge:
+        bot().send_message(chat_id, text("too_large", language), reply_to=message_id)
+        return "ignored", 200
+
+
+def handle_command(message_text: str, chat_id: int, language: Language) -> Response:
+    command = message_text.strip().split(maxsplit=1)[0].split("@", 1)[0].lower() if message_text.strip() else ""
+    if command in ("/start", "/help"):
+        bot().send_message(chat_id, text("help", language, retention_days=settings().raw_retention_days))
+    else:
+        bot().send_message(chat_id, text("unsupported", language))
+    return "ok", 200
+
+
+def pick_image(message: dict[str, Any]) -> tuple[str, int | None, str]:
+    """The file to read: the largest photo size, or an image sent as a document."""
+    photos = message.get("photo")
+    if isinstance(photos, list) and photos:
+        sizes = [p for p in photos if isinstance(p, dict) and isinstance(p.get("file_id"), str)]
+        if sizes:
+            largest = max(sizes, key=lambda p: (p.get("width", 0) * p.get("height", 0), p.get("file_size", 0)))
+            return largest["file_id"], largest.get("file_size"), "photo"
+    document = message.get("document")
+    if isinstance(document, dict) and isinstance(document.get("file_id"), str):
+        if str(document.get("mime_type", "")).lower() in RAW_IMAGE_TYPES:
+            return document["file_id"], document.get("file_size"), "document"
+        raise Ignored("not_an_image")
+    raise Ignored("unsupported")
+
+
+def accept_receipt(
+    s: Settings,
+    rid: str,
+    chat_id: int,
+    message_id: int,
+    user_id: int | None,
+    language: Language,
+    file_id: str,
+    source: str,
+) -> Response:
+    started = time.monotonic()
+    raw_name = paths.raw_photo(rid)
+    if not storage.exists(s.raw_bucket, raw_name):
+        data = bot().download(bot().get_file_path(file_id), s.max_upload_bytes)
+        storage.create(s.raw_bucket, raw_name, data, "application/octet-stream")
+    status_id = status_message(s, rid, chat_id, message_id, language)
+    event = ReceiptUploaded(
+        receipt_id=rid,
+        chat_id=chat_id,
+        message_id=message_id,
+        user_id=user_id,
+        language=language,
+        status_message_id=status_id,
+        raw_object=raw_name,
+        source=source,  # type: ignore[arg-type]
+    )
+    pubsub.publish(s.project, s.topic_uploaded, event)
+    log.info("webhook: receipt accepted", receipt_id=rid, seconds=round(time.monotonic() - started, 3))
+    return "ok", 200
+
+
+def status_message(s: Settings, rid: str, chat_id: int, message_id: int, language: Language) -> int | None:
+    """Send "reading your receipt…" once per receipt, and remember its id for the steps after."""
+    name = paths.status_message(rid)
+    if storage.create(s.work_bucket, name, b"{}", "application/json"):
+        try:
+            bot().send_chat_action(chat_id)
+        except TelegramError:
+            pass  # the typing indicator is a nicety, never a reason to fail
+        try:
+            sent = bot().send_message(chat_id, text("received", language), reply_to=message_id)
+        except Exception:
+            storage.blob(s.work_bucket, name).delete()  # let the re-sent update try again
+            raise
+        storage.write(s.work_bucket, name, json.dumps({"message_id": sent["message_id"]}).encode(), "application/json")
+        return sent["message_id"]
+    # A repeat of this update: the first one sent (or is sending) the status message.
+    deadline = time.monotonic() + STATUS_WAIT_SECONDS
+    while True:
+        body = json.loads(storage.read_if_exists(s.work_bucket, name) or b"{}")
+        if body.get("message_id") or time.monotonic() > deadline:
+            return body.get("message_id")
+        time.sleep(0.2)
