@@ -1,8 +1,8 @@
 """The local stack's commands.
 
-    python -m devstack dev                  # run the stack until Ctrl-C
-    python -m devstack demo [--photo F]     # start, send one receipt, print the answer, stop
-    python -m devstack send --photo F       # play a user against a running `dev` stack
+python -m devstack dev                  # run the stack until Ctrl-C
+python -m devstack demo [--photo F]     # start, send one receipt, print the answer, stop
+python -m devstack send --photo F       # play a user against a running `dev` stack
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ def demo(photo: Path, engine: str, timeout: float) -> None:
         print("\nThe bot answers:\n" + "-" * 60 + "\n" + plain(answer["text"]) + "\n" + "-" * 60)
         from google.cloud import storage
 
-        results = list(storage.Client().bucket(BUCKETS["RESULTS_BUCKET"]).list_blobs(prefix=f"results/{DEMO_CHAT}/"))
+        results = list(
+            storage.Client().bucket(BUCKETS["RESULTS_BUCKET"]).list_blobs(prefix=f"results/{DEMO_CHAT}/")
+        )
         receipt = json.loads(results[0].download_as_bytes())["receipt"] if results else {}
     merchant = ((receipt.get("merchant") or {}).get("name") or "").replace(" ", "_") or "-"
     print(
@@ -66,7 +68,9 @@ def dev(engine: str) -> None:
         print("Local stack is up (Ctrl-C stops all of it):")
         for name, port in stack.ports.items():
             print(f"  {name:<11} http://127.0.0.1:{port}")
-        print(f"  logs        {stack.log_dir}\nSend a receipt from another shell: make send PHOTO=path/to.jpg")
+        print(
+            f"  logs        {stack.log_dir}\nSend a receipt from another shell: make send PHOTO=path/to.jpg"
+        )
         try:
             while True:
                 time.sleep(3600)
@@ -82,7 +86,10 @@ def send(photo: Path, timeout: float) -> None:
     state = json.loads(STATE.read_text())
     ports = state["ports"]
     user = TelegramUser(
-        f"http://127.0.0.1:{ports['webhook']}", f"http://127.0.0.1:{ports['telegram']}", state["secret"], DEMO_CHAT
+        f"http://127.0.0.1:{ports['webhook']}",
+        f"http://127.0.0.1:{ports['telegram']}",
+        state["secret"],
+        DEMO_CHAT,
     )
     answer, seconds = send_and_wait(user, photo, timeout)
     print(plain(answer["text"]) + f"\n({seconds:.2f} s)")

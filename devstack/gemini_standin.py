@@ -53,8 +53,13 @@ class GeminiStandIn:
             body = request.get_json()
             with self.lock:
                 self.requests.append(
-                    {"version": version, "model": model, "api_key": request.headers.get("x-goog-api-key"),
-                     "body": body, "bytes": request.content_length}
+                    {
+                        "version": version,
+                        "model": model,
+                        "api_key": request.headers.get("x-goog-api-key"),
+                        "body": body,
+                        "bytes": request.content_length,
+                    }
                 )
                 failure = self.fail_next.pop(0) if self.fail_next else self.always_fail
                 malformed = self.malformed_next > 0
@@ -68,9 +73,17 @@ class GeminiStandIn:
             return jsonify(
                 {
                     "candidates": [
-                        {"content": {"role": "model", "parts": [{"text": text}]}, "finishReason": "STOP", "index": 0}
+                        {
+                            "content": {"role": "model", "parts": [{"text": text}]},
+                            "finishReason": "STOP",
+                            "index": 0,
+                        }
                     ],
-                    "usageMetadata": {"promptTokenCount": 1290, "candidatesTokenCount": 180, "totalTokenCount": 1470},
+                    "usageMetadata": {
+                        "promptTokenCount": 1290,
+                        "candidatesTokenCount": 180,
+                        "totalTokenCount": 1470,
+                    },
                     "modelVersion": model,
                 }
             )
@@ -95,4 +108,6 @@ class GeminiStandIn:
 
 
 def _error(code: int, message: str):
-    return jsonify({"error": {"code": code, "message": message, "status": STATUS_NAMES.get(code, "UNKNOWN")}}), code
+    return jsonify(
+        {"error": {"code": code, "message": message, "status": STATUS_NAMES.get(code, "UNKNOWN")}}
+    ), code

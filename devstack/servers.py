@@ -8,7 +8,6 @@ import threading
 from flask import Flask
 from werkzeug.serving import make_server
 
-
 # werkzeug logs every request line, and Bot API paths carry the bot token: keep it quiet.
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 

@@ -55,6 +55,8 @@ class StackConfig:
     max_backoff_seconds: float | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     log_dir: Path | None = None
+    # Tests read what was published through an extra pull subscription per topic ("tap--<topic>").
+    taps: bool = False
 
 
 def free_port() -> int:
@@ -82,14 +84,18 @@ def pubsub_emulator_command() -> Path:
     gcloud = shutil.which("gcloud")
     if gcloud:
         root = subprocess.run(
-            [gcloud, "info", "--format=value(installation.sdk_root)"], capture_output=True, text=True, check=False
+            [gcloud, "info", "--format=value(installation.sdk_root)"],
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.strip()
         candidate = Path(root) / "platform/pubsub-emulator/bin/cloud-pubsub-emulator"
         if candidate.exists():
             return candidate
     raise RuntimeError(
         "The Pub/Sub emulator is missing: install the Google Cloud CLI component "
-        "(`gcloud components install pubsub-emulator` or the Debian package google-cloud-cli-pubsub-emulator)."
+        "(`gcloud components install pubsub-emulator`, or the Debian package "
+        "google-cloud-cli-pubsub-emulator)."
     )
 
 
@@ -101,6 +107,10 @@ def fake_gcs_binary() -> Path:
 
 def subscription_name(topic: str, subscriber: str) -> str:
     return f"{subscriber}--{topic}"
+
+
+def tap_name(topic: str) -> str:
+    return f"tap--{topic}"
 
 
 def ack_deadline(subscriber: str) -> int:
@@ -200,7 +210,8 @@ class LocalStack:
         wait_for_port(self.ports["gcs"], 10, self.processes["gcs"], "fake-gcs-server")
 
     def start_function(self, name: str) -> None:
-        command = [sys.executable, "-m", "functions_framework", "--target", PIPELINE["functions"][name]["entry_point"],
+        target = PIPELINE["functions"][name]["entry_point"]
+        command = [sys.executable, "-m", "functions_framework", "--target", target,
                    "--source", str(REPO / "functions" / name / "main.py"),
                    "--host", "127.0.0.1", "--port", str(self.ports[name])]  # fmt: skip
         if name != "webhook":
@@ -222,7 +233,9 @@ class LocalStack:
 
     def _start_process(self, name: str, command: list[str], env: dict | None = None, **kwargs) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
-        self.processes[name] = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, **kwargs)
+        self.processes[name] = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, **kwargs
+        )
 
     def _create_buckets(self) -> None:
         from google.cloud import storage
@@ -261,12 +274,18 @@ class LocalStack:
                     "max_delivery_attempts": defaults["max_delivery_attempts"],
                 }
             subscriber.create_subscription(request=request)
+            if self.config.taps:
+                subscriber.create_subscription(
+                    name=subscriber.subscription_path(PROJECT, tap_name(topic)),
+                    topic=publisher.topic_path(PROJECT, topic),
+                )
         subscriber.close()
 
     def routes(self) -> list[Route]:
         return [
             Route(
-                subscription=f"projects/{PROJECT}/subscriptions/{subscription_name(topic, spec['subscriber'])}",
+                subscription=f"projects/{PROJECT}/subscriptions/"
+                f"{subscription_name(topic, spec['subscriber'])}",
                 topic=f"projects/{PROJECT}/topics/{topic}",
                 endpoint=self.url(spec["subscriber"]),
                 timeout_seconds=ack_deadline(spec["subscriber"]),
@@ -281,7 +300,7 @@ class LocalStack:
         for server in self._servers:
             server.stop()
         self._servers = []
-        for name, process in list(self.processes.items()):
+        for process in self.processes.values():
             if process.poll() is None:
                 process.terminate()
         for name, process in list(self.processes.items()):

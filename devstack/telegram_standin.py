@@ -40,7 +40,9 @@ class TelegramStandIn:
         self.files: dict[str, bytes] = {}
         self.messages: dict[int, BotMessage] = {}
         self.calls: list[dict[str, Any]] = []
-        self.failures: list[dict[str, Any]] = []  # scripted: {"method", "error_code", "description", "retry_after", "count"}
+        self.failures: list[
+            dict[str, Any]
+        ] = []  # scripted: {"method", "error_code", "description", "retry_after", "count"}
         self.webhook: dict[str, Any] = {}
         self._ids = itertools.count(1000)
         self._files = itertools.count(1)
@@ -95,8 +97,17 @@ class TelegramStandIn:
             if file_id not in self.files:
                 return error(400, "Bad Request: invalid file_id")
             size = len(self.files[file_id])
-            return jsonify({"ok": True, "result": {"file_id": file_id, "file_unique_id": file_id,
-                                                    "file_size": size, "file_path": f"photos/{file_id}.jpg"}})
+            return jsonify(
+                {
+                    "ok": True,
+                    "result": {
+                        "file_id": file_id,
+                        "file_unique_id": file_id,
+                        "file_size": size,
+                        "file_path": f"photos/{file_id}.jpg",
+                    },
+                }
+            )
 
         def send_message(params):
             text = str(params.get("text", ""))
@@ -105,7 +116,9 @@ class TelegramStandIn:
             if len(text) > MAX_TEXT:
                 return error(400, "Bad Request: message is too long")
             reply = params.get("reply_parameters") or {}
-            message = self._new_message(params, text, reply.get("message_id") or params.get("reply_to_message_id"))
+            message = self._new_message(
+                params, text, reply.get("message_id") or params.get("reply_to_message_id")
+            )
             return jsonify({"ok": True, "result": self._wire(message)})
 
         def edit_message_text(params):

@@ -47,13 +47,20 @@ class TelegramUser:
                 "message_id": next(_message_ids),
                 "date": int(time.time()),
                 "chat": {"id": self.chat_id, "type": "private", "first_name": "Test"},
-                "from": {"id": self.chat_id, "is_bot": False, "first_name": "Test", "language_code": self.language},
+                "from": {
+                    "id": self.chat_id,
+                    "is_bot": False,
+                    "first_name": "Test",
+                    "language_code": self.language,
+                },
                 **content,
             },
         }
 
     def upload(self, data: bytes) -> str:
-        return self.session.post(f"{self.telegram_url}/_standin/files", data=data, timeout=30).json()["file_id"]
+        return self.session.post(f"{self.telegram_url}/_standin/files", data=data, timeout=30).json()[
+            "file_id"
+        ]
 
     def photo_update(self, data: bytes) -> dict[str, Any]:
         file_id = self.upload(data)
@@ -62,15 +69,28 @@ class TelegramUser:
         return self.message(
             photo=[
                 {"file_id": thumb, "file_unique_id": thumb, "width": 90, "height": 67, "file_size": 1000},
-                {"file_id": file_id, "file_unique_id": file_id, "width": 1280, "height": 960, "file_size": len(data)},
+                {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "width": 1280,
+                    "height": 960,
+                    "file_size": len(data),
+                },
             ]
         )
 
-    def document_update(self, data: bytes, mime_type: str = "image/jpeg", file_name: str = "receipt.jpg") -> dict:
+    def document_update(
+        self, data: bytes, mime_type: str = "image/jpeg", file_name: str = "receipt.jpg"
+    ) -> dict:
         file_id = self.upload(data)
         return self.message(
-            document={"file_id": file_id, "file_unique_id": file_id, "file_name": file_name,
-                      "mime_type": mime_type, "file_size": len(data)}  # fmt: skip
+            document={
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": file_name,
+                "mime_type": mime_type,
+                "file_size": len(data),
+            }
         )
 
     def post(self, update: dict[str, Any], secret: str | None = None) -> Sent:
@@ -100,4 +120,6 @@ class TelegramUser:
             if final:
                 return final[0]
             time.sleep(0.05)
-        raise TimeoutError(f"no answer to message {message_id} within {timeout} s: {self.replies_to(message_id)}")
+        raise TimeoutError(
+            f"no answer to message {message_id} within {timeout} s: {self.replies_to(message_id)}"
+        )

@@ -48,7 +48,9 @@ def handle_event(data: Any) -> None:
         try:
             receipt, engine = read_receipt(image, s)
         except PermanentEngineError as exc:
-            log.warning("extract: engine gave up on this receipt", receipt_id=event.receipt_id, error=str(exc))
+            log.warning(
+                "extract: engine gave up on this receipt", receipt_id=event.receipt_id, error=str(exc)
+            )
             deliver(bot(), event, text("not_a_receipt", event.language))
             claim.complete()
             return
@@ -90,6 +92,8 @@ def tell_user_we_retry(event: ReceiptPreprocessed) -> None:
     if event.status_message_id is None:
         return
     try:
-        bot().edit_message_text(event.chat_id, event.status_message_id, text("temporary_failure", event.language))
+        bot().edit_message_text(
+            event.chat_id, event.status_message_id, text("temporary_failure", event.language)
+        )
     except (TelegramError, TelegramUnavailable):
         pass

@@ -19,8 +19,10 @@ from receiptbot.settings import Settings
 PROMPT = """You read photos of receipts: shop receipts (cash register slips), utility and payment
 receipts (Russian "квитанция"), and invoices, in Russian, English or German.
 Fill the JSON schema from what is printed. Rules:
-- Amounts are decimal strings with a dot and two decimals ("1234.50"): no currency signs, no thousands separators.
-- total is the amount paid (SUMME, ZU ZAHLEN, TOTAL, ИТОГ, К ОПЛАТЕ), never the cash handed over or the change.
+- Amounts are decimal strings with a dot and two decimals ("1234.50"): no currency signs and no
+  thousands separators.
+- total is the amount paid (SUMME, ZU ZAHLEN, TOTAL, ИТОГ, К ОПЛАТЕ), never the cash handed over
+  or the change.
 - date is YYYY-MM-DD, time is HH:MM (24 h). Day comes before month on German and Russian receipts.
 - currency is an ISO 4217 code; infer it from symbols, language or country when it is not printed.
 - items: one entry per purchased line, with quantity and unit price when printed.

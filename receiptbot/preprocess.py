@@ -39,7 +39,10 @@ def handle_event(data: Any) -> None:
             return
         try:
             prepared = imaging.prepare(
-                raw, reader="gemini" if s.gemini_enabled else "ocr", max_bytes=s.max_upload_bytes, max_pixels=s.max_pixels
+                raw,
+                reader="gemini" if s.gemini_enabled else "ocr",
+                max_bytes=s.max_upload_bytes,
+                max_pixels=s.max_pixels,
             )
         except imaging.ImageRejected as rejected:
             log.info("preprocess: photo rejected", receipt_id=event.receipt_id, reason=rejected.reason)

@@ -109,7 +109,12 @@ class BotApi:
     def edit_message_text(self, chat_id: int, message_id: int, text: str, **extra: Any) -> None:
         try:
             self.call(
-                "editMessageText", chat_id=chat_id, message_id=message_id, text=text, parse_mode="HTML", **extra
+                "editMessageText",
+                chat_id=chat_id,
+                message_id=message_id,
+                text=text,
+                parse_mode="HTML",
+                **extra,
             )
         except TelegramError as exc:
             # Editing to the same text again is success: a redelivery must not fail on it.

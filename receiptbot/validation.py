@@ -14,17 +14,169 @@ from receiptbot.receipt import Receipt, Warning
 
 # ISO 4217 active codes.
 ISO_4217 = frozenset(
-    """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
-    CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF
-    GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP
-    LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB
-    PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SYP SZL THB
-    TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWG""".split()
+    [
+        "AED",
+        "AFN",
+        "ALL",
+        "AMD",
+        "ANG",
+        "AOA",
+        "ARS",
+        "AUD",
+        "AWG",
+        "AZN",
+        "BAM",
+        "BBD",
+        "BDT",
+        "BGN",
+        "BHD",
+        "BIF",
+        "BMD",
+        "BND",
+        "BOB",
+        "BRL",
+        "BSD",
+        "BTN",
+        "BWP",
+        "BYN",
+        "BZD",
+        "CAD",
+        "CDF",
+        "CHF",
+        "CLP",
+        "CNY",
+        "COP",
+        "CRC",
+        "CUP",
+        "CVE",
+        "CZK",
+        "DJF",
+        "DKK",
+        "DOP",
+        "DZD",
+        "EGP",
+        "ERN",
+        "ETB",
+        "EUR",
+        "FJD",
+        "FKP",
+        "GBP",
+        "GEL",
+        "GHS",
+        "GIP",
+        "GMD",
+        "GNF",
+        "GTQ",
+        "GYD",
+        "HKD",
+        "HNL",
+        "HTG",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "IQD",
+        "IRR",
+        "ISK",
+        "JMD",
+        "JOD",
+        "JPY",
+        "KES",
+        "KGS",
+        "KHR",
+        "KMF",
+        "KPW",
+        "KRW",
+        "KWD",
+        "KYD",
+        "KZT",
+        "LAK",
+        "LBP",
+        "LKR",
+        "LRD",
+        "LSL",
+        "LYD",
+        "MAD",
+        "MDL",
+        "MGA",
+        "MKD",
+        "MMK",
+        "MNT",
+        "MOP",
+        "MRU",
+        "MUR",
+        "MVR",
+        "MWK",
+        "MXN",
+        "MYR",
+        "MZN",
+        "NAD",
+        "NGN",
+        "NIO",
+        "NOK",
+        "NPR",
+        "NZD",
+        "OMR",
+        "PAB",
+        "PEN",
+        "PGK",
+        "PHP",
+        "PKR",
+        "PLN",
+        "PYG",
+        "QAR",
+        "RON",
+        "RSD",
+        "RUB",
+        "RWF",
+        "SAR",
+        "SBD",
+        "SCR",
+        "SDG",
+        "SEK",
+        "SGD",
+        "SHP",
+        "SLE",
+        "SOS",
+        "SRD",
+        "SSP",
+        "STN",
+        "SYP",
+        "SZL",
+        "THB",
+        "TJS",
+        "TMT",
+        "TND",
+        "TOP",
+        "TRY",
+        "TTD",
+        "TWD",
+        "TZS",
+        "UAH",
+        "UGX",
+        "USD",
+        "UYU",
+        "UZS",
+        "VES",
+        "VND",
+        "VUV",
+        "WST",
+        "XAF",
+        "XCD",
+        "XOF",
+        "XPF",
+        "YER",
+        "ZAR",
+        "ZMW",
+        "ZWG",
+    ]
 )
 ITEMS_SUM_TOLERANCE = Decimal("0.01")
 
 
-def check(receipt: Receipt, fiscal_qr: FiscalQR | None, today: dt.date | None = None) -> tuple[Receipt, list[Warning]]:
+def check(
+    receipt: Receipt, fiscal_qr: FiscalQR | None, today: dt.date | None = None
+) -> tuple[Receipt, list[Warning]]:
     """The receipt with the QR code's facts applied, and the warnings to show."""
     today = today or dt.date.today()
     warnings: list[Warning] = []
@@ -33,7 +185,9 @@ def check(receipt: Receipt, fiscal_qr: FiscalQR | None, today: dt.date | None = 
     if fiscal_qr is not None:
         qr_total = Decimal(fiscal_qr.total)
         if receipt.total is not None and receipt.total != qr_total:
-            warnings.append(Warning(code="qr_total", values={"qr_total": str(qr_total), "total": str(receipt.total)}))
+            warnings.append(
+                Warning(code="qr_total", values={"qr_total": str(qr_total), "total": str(receipt.total)})
+            )
         if receipt.date and receipt.date != fiscal_qr.date:
             warnings.append(Warning(code="qr_date", values={"qr_date": fiscal_qr.date, "date": receipt.date}))
         receipt.total, receipt.date = qr_total, fiscal_qr.date
@@ -46,7 +200,9 @@ def check(receipt: Receipt, fiscal_qr: FiscalQR | None, today: dt.date | None = 
     if receipt.total is not None and amounts and len(amounts) == len(receipt.items):
         items_sum = sum(amounts, Decimal(0))
         if abs(items_sum - receipt.total) > ITEMS_SUM_TOLERANCE:
-            warnings.append(Warning(code="items_sum", values={"items_sum": str(items_sum), "total": str(receipt.total)}))
+            warnings.append(
+                Warning(code="items_sum", values={"items_sum": str(items_sum), "total": str(receipt.total)})
+            )
     if receipt.date:
         try:
             if dt.date.fromisoformat(receipt.date) > today:

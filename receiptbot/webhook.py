@@ -21,7 +21,7 @@ from receiptbot.messages import Language, language_of, text
 from receiptbot.settings import Settings, settings
 from receiptbot.telegram import FileTooLarge, TelegramError, TelegramUnavailable
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
 RAW_IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
 STATUS_WAIT_SECONDS = 3.0
 
@@ -105,7 +105,9 @@ def handle_update(update: dict[str, Any], s: Settings) -> Response:
 
 
 def handle_command(message_text: str, chat_id: int, language: Language) -> Response:
-    command = message_text.strip().split(maxsplit=1)[0].split("@", 1)[0].lower() if message_text.strip() else ""
+    command = (
+        message_text.strip().split(maxsplit=1)[0].split("@", 1)[0].lower() if message_text.strip() else ""
+    )
     if command in ("/start", "/help"):
         bot().send_message(chat_id, text("help", language, retention_days=settings().raw_retention_days))
     else:
@@ -119,7 +121,9 @@ def pick_image(message: dict[str, Any]) -> tuple[str, int | None, str]:
     if isinstance(photos, list) and photos:
         sizes = [p for p in photos if isinstance(p, dict) and isinstance(p.get("file_id"), str)]
         if sizes:
-            largest = max(sizes, key=lambda p: (p.get("width", 0) * p.get("height", 0), p.get("file_size", 0)))
+            largest = max(
+                sizes, key=lambda p: (p.get("width", 0) * p.get("height", 0), p.get("file_size", 0))
+            )
             return largest["file_id"], largest.get("file_size"), "photo"
     document = message.get("document")
     if isinstance(document, dict) and isinstance(document.get("file_id"), str):
@@ -173,7 +177,9 @@ def status_message(s: Settings, rid: str, chat_id: int, message_id: int, languag
         except Exception:
             storage.blob(s.work_bucket, name).delete()  # let the re-sent update try again
             raise
-        storage.write(s.work_bucket, name, json.dumps({"message_id": sent["message_id"]}).encode(), "application/json")
+        storage.write(
+            s.work_bucket, name, json.dumps({"message_id": sent["message_id"]}).encode(), "application/json"
+        )
         return sent["message_id"]
     # A repeat of this update: the first one sent (or is sending) the status message.
     deadline = time.monotonic() + STATUS_WAIT_SECONDS

@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Each installs what it needs.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+INSTALLED := $(VENV)/.installed
+REQUIREMENTS := requirements-dev.txt $(wildcard functions/*/requirements.txt)
+
+.DEFAULT_GOAL := help
+.PHONY: help venv system-deps demo test dev send lint format replay
+
+help:  ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(INSTALLED): $(REQUIREMENTS)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(INSTALLED)  ## the virtual environment, from the pinned requirements
+
+system-deps:  ## Debian packages (Tesseract), Java and the Pub/Sub emulator
+	@scripts/install_system_deps.sh
+
+demo: venv system-deps  ## the whole pipeline on the local stack: a real receipt in, the answer out (PHOTO=path)
+	$(PY) -m devstack demo $(if $(PHOTO),--photo "$(PHOTO)") $(if $(ENGINE),--engine $(ENGINE))
+
+test: venv system-deps  ## every test: unit, integration on the local stack, Terraform checks
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+dev: venv system-deps  ## run the local stack in the foreground; Ctrl-C stops all of it
+	$(PY) -m devstack dev $(if $(ENGINE),--engine $(ENGINE))
+
+send: venv  ## play a user: send PHOTO to the running `make dev` stack and print the answer
+	$(PY) -m devstack send $(if $(PHOTO),--photo "$(PHOTO)")
+
+lint: venv  ## ruff: lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv  ## ruff: fix what can be fixed and format
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+-include mk/*.mk

@@ -1,0 +1,98 @@
+"""The whole pipeline on the real local stack: a receipt in, one answer out."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from conftest import SAMPLE, objects, published
+
+from devstack.stack import LocalStack
+from devstack.user import TelegramUser
+from receiptbot import paths
+
+
+def test_photo_goes_all_the_way_through(stack: LocalStack, user: TelegramUser) -> None:
+    sent = user.send_photo(SAMPLE.read_bytes())
+    assert sent.status == 200
+    answer = user.wait_for_answer(sent.message_id, timeout=60)
+
+    rid = paths.receipt_id(user.chat_id, sent.message_id)
+    assert objects("RAW_BUCKET", paths.raw_photo(rid))[paths.raw_photo(rid)] == SAMPLE.read_bytes()
+    assert paths.processed_image(rid) in objects("WORK_BUCKET", "processed/")
+    result = json.loads(
+        objects("RESULTS_BUCKET", paths.result(user.chat_id, rid))[paths.result(user.chat_id, rid)]
+    )
+    assert result["engine"] == "tesseract"
+    assert result["receipt"]["total"] == "15.69"
+    assert result["receipt"]["date"] == "2020-04-07"
+
+    # The status message was edited into the card: one bot message in the chat, HTML, with the total.
+    chat = user.chat()
+    assert len(chat) == 1 and chat[0]["message_id"] == answer["message_id"]
+    assert answer["parse_mode"] == "HTML" and answer["edits"]
+    assert "15.69" in answer["text"]
+
+    uploaded = published("receipts-uploaded", rid)
+    assert uploaded and uploaded[0]["raw_object"] == paths.raw_photo(rid)
+    assert uploaded[0]["status_message_id"] == answer["message_id"]
+    assert published("receipts-preprocessed", rid)[0]["processed_object"] == paths.processed_image(rid)
+
+
+def test_image_document_goes_all_the_way_through(stack: LocalStack, user: TelegramUser) -> None:
+    sent = user.post(user.document_update(SAMPLE.read_bytes(), "image/jpeg", "scan.jpg"))
+    assert sent.status == 200
+    answer = user.wait_for_answer(sent.message_id, timeout=60)
+    assert "15.69" in answer["text"]
+    rid = paths.receipt_id(user.chat_id, sent.message_id)
+    assert published("receipts-uploaded", rid)[0]["source"] == "document"
+
+
+def test_wrong_or_missing_secret_is_refused_and_changes_nothing(
+    stack: LocalStack, user: TelegramUser
+) -> None:
+    for secret in ("wrong-secret", ""):
+        update = user.photo_update(SAMPLE.read_bytes())
+        sent = user.post(update, secret=secret)
+        assert sent.status == 401
+        rid = paths.receipt_id(user.chat_id, sent.message_id)
+        assert objects("RAW_BUCKET", paths.raw_photo(rid)) == {}
+        assert published("receipts-uploaded", rid, wait=1) == []
+    assert user.chat() == []
+
+
+def test_non_photo_updates_are_acknowledged_and_ignored(stack: LocalStack, user: TelegramUser) -> None:
+    edited = {"update_id": 1, "edited_message": {"message_id": 5, "chat": {"id": user.chat_id}, "text": "x"}}
+    assert user.post(edited).status == 200
+    sticker = user.message(sticker={"file_id": "s", "file_unique_id": "s", "width": 512, "height": 512})
+    assert user.post(sticker).status == 200
+    pdf = user.document_update(b"%PDF-1.4 not an image", "application/pdf", "receipt.pdf")
+    assert user.post(pdf).status == 200
+    time.sleep(0.5)
+    assert objects("RAW_BUCKET", f"raw/{user.chat_id}_") == {}
+    replies = [m["text"] for m in user.chat()]
+    # The sticker and the PDF are told, in plain words, what to send instead.
+    assert len(replies) == 2 and any("JPEG or PNG" in text for text in replies)
+
+
+def test_help_is_answered_in_the_users_language(stack: LocalStack) -> None:
+    from conftest import user_of
+
+    for language, word in (("en", "receipts"), ("ru", "чеки")):
+        user = user_of(stack, language)
+        assert user.post(user.message(text="/start")).status == 200
+        chat = user.chat()
+        assert len(chat) == 1 and word in chat[0]["text"]
+
+
+def test_a_repeated_update_stores_one_photo_and_answers_once(stack: LocalStack, user: TelegramUser) -> None:
+    update = user.photo_update(SAMPLE.read_bytes())
+    first = user.post(update)
+    second = user.post(update)  # Telegram re-sends when it missed our 200
+    assert first.status == second.status == 200
+    user.wait_for_answer(first.message_id, timeout=60)
+    time.sleep(2)  # room for a second answer to show up, if the pipeline were to send one
+    rid = paths.receipt_id(user.chat_id, first.message_id)
+    assert list(objects("RAW_BUCKET", f"raw/{user.chat_id}_")) == [paths.raw_photo(rid)]
+    assert len(user.chat()) == 1
+    assert len(objects("RESULTS_BUCKET", paths.results_prefix(user.chat_id))) == 1
