@@ -1,0 +1,530 @@
+"""Turn OCR text of a receipt into the shared ``Receipt`` model (the offline engine's parser).
+
+OCR of thermal prints is noisy, so no single line is trusted on its own. Every field is chosen
+by weighing evidence from the whole receipt: the total is the amount that the most lines agree
+on (the "SUMME" line, the card payment slip, the tax table, cash given minus change, the sum of
+the items); the date is the valid date printed most often. Keyword lists are module constants so
+a new language or chain is one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date as Date
+from decimal import Decimal
+
+from receiptbot.receipt import FiscalData, Item, Merchant, Receipt, TaxLine
+
+# Words that introduce the amount to pay (de, en, ru). Matched as whole words, case-insensitive.
+TOTAL_WORDS = (
+    "SUMME",
+    "ZU ZAHLEN",
+    "GESAMT",
+    "GESAMTBETRAG",
+    "ENDBETRAG",
+    "TOTAL",
+    "GRAND TOTAL",
+    "AMOUNT DUE",
+    "BALANCE DUE",
+    "ИТОГ",
+    "ИТОГО",
+    "К ОПЛАТЕ",
+    "ВСЕГО",
+)
+# Lines that show what was paid by card; on a card slip the amount equals the total.
+CARD_WORDS = (
+    "KARTE",
+    "KREDITKARTE",
+    "EC-KARTE",
+    "EC",
+    "GIROCARD",
+    "MASTERCARD",
+    "MAESTRO",
+    "VISA",
+    "AMEX",
+    "LASTSCHRIFT",
+    "ELEC",
+    "ELV",
+    "BETRAG",
+    "CARD",
+    "DEBIT",
+    "CREDIT",
+    "БЕЗНАЛИЧНЫМИ",
+    "КАРТА",
+    "КАРТОЙ",
+    "ЭЛЕКТРОННЫМИ",
+)
+# Cash handed over and change given back: never the total (the "BAR 20,00" trap).
+CASH_GIVEN_WORDS = (
+    "BAR",
+    "BARGELD",
+    "GEGEBEN",
+    "CASH",
+    "TENDERED",
+    "НАЛИЧНЫМИ",
+    "НАЛИЧНЫЕ",
+    "ПОЛУЧЕНО",
+)
+CHANGE_WORDS = ("RÜCKGELD", "RUCKGELD", "ZURÜCK", "ZURUCK", "WECHSELGELD", "CHANGE", "СДАЧА")
+# Tax table words: its "total" row repeats the gross total, but its other numbers are not items.
+TAX_WORDS = ("MWST", "MWST.", "MEHRWERTST", "UST", "STEUER", "VAT", "TAX", "НДС", "НАЛОГ")
+
+# Well-known chains (DE, RU, EN retail), matched anywhere on the receipt, also inside a web
+# domain or e-mail address: OCR often cannot read a logo, but the footer names the shop.
+# name -> extra spellings (lower case, without umlauts/ё). Short or common words carry a
+# pattern that needs more context, so "Netto" in a tax table is not a shop.
+CHAINS: dict[str, tuple[str, ...]] = {
+    "ALDI": ("aldi",),
+    "LIDL": ("lidl",),
+    "REWE": ("rewe",),
+    "EDEKA": ("edeka",),
+    "Kaufland": ("kaufland",),
+    "Netto": ("netto marken-discount", "netto-online", "netto city"),
+    "Penny": ("penny",),
+    "real": ("real gmbh", "real,-", "real.de", "real sb"),
+    "Marktkauf": ("marktkauf",),
+    "Norma": ("norma lebensmittel", "norma.de"),
+    "Globus": ("globus",),
+    "IKEA": ("ikea",),
+    "Hornbach": ("hornbach",),
+    "OBI": ("obi markt", "obi.de", "obi baumarkt"),
+    "Bauhaus": ("bauhaus",),
+    "toom": ("toom",),
+    "Hagebau": ("hagebau",),
+    "ROLLER": ("roller.de", "roller gmbh"),
+    "Poco": ("poco.de", "poco einrichtung"),
+    "Rossmann": ("rossmann",),
+    "dm": ("dm-drogerie", "dm.de", "dm drogerie"),
+    "Müller": ("mueller drogerie", "mueller.de"),
+    "MediaMarkt": ("mediamarkt", "media markt"),
+    "Saturn": ("saturn.de", "saturn electro"),
+    "Tchibo": ("tchibo",),
+    "Deichmann": ("deichmann",),
+    "H&M": ("h&m", "hm.com"),
+    "C&A": ("c&a",),
+    "Apotheke": ("apotheke", "pharmacy", "аптека"),
+    "Пятёрочка": ("пятерочка", "5ka.ru", "агроторг"),
+    "Магнит": ("магнит", "тандер", "magnit"),
+    "Перекрёсток": ("перекресток", "perekrestok"),
+    "ВкусВилл": ("вкусвилл", "vkusvill"),
+    "Лента": ("лента", "lenta.com"),
+    "Ашан": ("ашан", "auchan"),
+    "Дикси": ("дикси",),
+    "Метро": ("metro cash", "метро кэш"),
+    "Азбука вкуса": ("азбука вкуса",),
+    "Walmart": ("walmart", "wal-mart"),
+    "Target": ("target.com", "target store"),
+    "Costco": ("costco",),
+    "Kroger": ("kroger",),
+    "Walgreens": ("walgreens",),
+    "CVS": ("cvs pharmacy", "cvs.com"),
+    "Tesco": ("tesco",),
+    "Sainsbury's": ("sainsbury",),
+    "Asda": ("asda",),
+    "Morrisons": ("morrisons",),
+    "Starbucks": ("starbucks",),
+    "McDonald's": ("mcdonald",),
+}
+
+# Currency evidence, strongest first: explicit codes and symbols, then words.
+CURRENCY_MARKS = (
+    ("EUR", ("€", "EUR", "EURO")),
+    ("RUB", ("₽", "RUB", "РУБ", "РУБ.", "Р.")),
+    ("USD", ("$", "USD", "US$")),
+    ("GBP", ("£", "GBP")),
+    ("CHF", ("CHF",)),
+    ("UAH", ("₴", "UAH", "ГРН")),
+    ("KZT", ("₸", "KZT", "ТГ")),
+    ("BYN", ("BYN",)),
+    ("PLN", ("PLN", "ZŁ", "ZL")),
+)
+
+# Cyrillic letters OCR puts into Latin words (and back), when a model for each script runs.
+_CYR_TO_LAT = str.maketrans("АВЕКМНОРСТУХаеорсух", "ABEKMHOPCTYXaeopcyx")
+_LAT_TO_CYR = str.maketrans("ABEKMHOPCTYXaeopcyx", "АВЕКМНОРСТУХаеорсух")
+
+_CYR = re.compile(r"[А-Яа-яЁё]")
+_LAT = re.compile(r"[A-Za-zÄÖÜäöüß]")
+# 12,34 / 12.34 / 1234,50 with OCR's stray spaces ("19, 46", "40 ,00"); a grouped form for
+# Russian receipts ("1 234,50"); an optional glued tax-class digit ("0,258" = "0,25 B").
+_AMOUNT = re.compile(r"(?<![\d.,])(-?\d{1,6}) ?[.,] ?(\d{2})(\d?)(?![\d%])")
+_AMOUNT_GROUPED = re.compile(r"(?<![\d.,])(-?\d{1,3}(?:[ \u00a0]\d{3})+)[.,](\d{2})(?![\d%])")
+_DATE_DMY = re.compile(r"(?<!\d)(\d{1,2}) ?[./,-] ?(\d{1,2}) ?[./,-] ?((?:19|20)\d{2}|\d{2})(?!\d)")
+_DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
+_TIME = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]) ?: ?([0-5]\d)(?: ?: ?[0-5]\d)?(?![\d])")
+_PERCENT = re.compile(r"(\d{1,2})(?:[.,](\d{1,2}))? ?%")
+# "2 x 4,85", "2,000 x 3,99", "2 Rolle x 4,85" and the other way round, "0,99 x 2".
+_QTY_TIMES_PRICE = re.compile(
+    r"(?<![\d,.])(\d{1,4}(?:[.,]\d{1,3})?) ?[a-zA-Z]{0,6} ?[x×*] ?(\d{1,5}[.,]\d{2})(?!\d)"
+)
+_PRICE_TIMES_QTY = re.compile(r"(?<![\d,.])(\d{1,5}[.,]\d{2}) ?[x×*] ?(\d{1,3})(?![\d,.])")
+_INN = re.compile(r"ИНН[:\s]*(\d{10}|\d{12})(?!\d)")
+_VAT_ID = re.compile(r"(?:UST|UID|VAT)[-.\s]*(?:ID)?[-.\s]*(?:NR|NO)?[.:\s]*(DE ?\d{3} ?\d{3} ?\d{3})", re.I)
+_FISCAL = {"fn": re.compile(r"ФН[:\s№]*(\d{16})"), "fd": re.compile(r"ФД[:\s№]*(\d{1,10})"),
+           "fp": re.compile(r"ФП[:\s№]*(\d{6,10})")}  # fmt: skip
+
+
+@dataclass
+class _Line:
+    text: str  # homoglyph-repaired text
+    upper: str  # upper case, for keyword matching
+    amounts: list[Decimal]
+
+
+def parse_receipt_text(text: str) -> Receipt:
+    """Parse one OCR reading of a receipt."""
+    return parse_readings([text])
+
+
+def parse_readings(texts: Sequence[str], today: Date | None = None) -> Receipt:
+    """Parse one or more OCR readings of the same receipt.
+
+    The first reading gives the lines (merchant, items, taxes); the total and the date are
+    voted on by all readings, so a digit one reading misread is outvoted by another.
+    """
+    cyrillic = _is_cyrillic(" ".join(texts))
+    readings = [_lines(text, cyrillic) for text in texts]
+    lines = readings[0]
+    items = _items(lines)
+    total_votes: Counter[Decimal] = Counter()
+    date_votes: Counter[str] = Counter()
+    for reading in readings:
+        total_votes.update(_total_votes(reading, _items(reading)))
+        date_votes.update(_date_votes(reading, today or Date.today()))
+    total = max(total_votes, key=lambda v: (total_votes[v], v)) if total_votes else None
+    day = max(date_votes, key=lambda d: (date_votes[d], d)) if date_votes else None
+    full_text = "\n".join(line.text for line in lines)
+    return Receipt(
+        merchant=Merchant(name=_merchant(lines), tax_id=_tax_id(full_text)),
+        date=day,
+        time=_time(lines, day),
+        total=total,
+        currency=_currency(lines, cyrillic),
+        taxes=_taxes(lines),
+        payment_method=_payment_method(lines),
+        items=items,
+        fiscal=_fiscal(full_text),
+    )
+
+
+# --- text clean-up -------------------------------------------------------------------------------
+
+
+def _is_cyrillic(text: str) -> bool:
+    return len(_CYR.findall(text)) > len(_LAT.findall(text))
+
+
+def _fix_word(word: str, cyrillic_doc: bool) -> str:
+    """Put a word into one script: OCR with two alphabets mixes lookalike letters."""
+    cyr, lat = len(_CYR.findall(word)), len(_LAT.findall(word))
+    if cyr and lat:
+        return word.translate(_CYR_TO_LAT if lat > cyr or (lat == cyr and not cyrillic_doc) else _LAT_TO_CYR)
+    if cyr and not cyrillic_doc:
+        # A Cyrillic word on a Latin receipt made only of lookalikes is a misread Latin word.
+        fixed = word.translate(_CYR_TO_LAT)
+        return word if _CYR.search(fixed) else fixed
+    return word
+
+
+def _lines(text: str, cyrillic_doc: bool) -> list[_Line]:
+    lines = []
+    for raw in text.splitlines():
+        clean = " ".join(_fix_word(word, cyrillic_doc) for word in raw.split())
+        if clean:
+            lines.append(_Line(clean, clean.upper(), _amounts(clean, cyrillic_doc)))
+    return lines
+
+
+def _amounts(text: str, grouped: bool) -> list[Decimal]:
+    # Dates and times look like amounts ("15.04" in "15.04.20"); take them out first.
+    text = _TIME.sub(" ", _DATE_DMY.sub(" ", text))
+    found: list[tuple[int, Decimal]] = []
+    if grouped:
+        for m in _AMOUNT_GROUPED.finditer(text):
+            whole = re.sub(r"\s", "", m.group(1))
+            found.append((m.start(), Decimal(f"{whole}.{m.group(2)}")))
+        text = _AMOUNT_GROUPED.sub(lambda m: " " * len(m.group(0)), text)
+    for m in _AMOUNT.finditer(text):
+        found.append((m.start(), Decimal(f"{m.group(1)}.{m.group(2)}")))
+    return [value for _, value in sorted(found)]
+
+
+def _has_word(upper: str, words: Sequence[str]) -> bool:
+    return any(re.search(rf"(?<![A-ZÄÖÜА-ЯЁ]){re.escape(w)}(?![A-ZÄÖÜА-ЯЁ])", upper) for w in words)
+
+
+def fold_name(text: str) -> str:
+    """Lower case with umlauts spelled out (ä -> ae) and ё as е, for comparing names."""
+    text = text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    return text.replace("ё", "е")
+
+
+# --- total -------------------------------------------------------------------------------------
+
+
+def _kind(line: _Line) -> str:
+    """What a line with an amount says: total, tax, change, cash given, card payment, or item."""
+    up = line.upper
+    if _has_word(up, CHANGE_WORDS):
+        return "change"
+    card = _has_word(up, CARD_WORDS)
+    if _has_word(up, CASH_GIVEN_WORDS) and not card:
+        return "cash"
+    if _has_word(up, TAX_WORDS) or _PERCENT.search(up):
+        return "tax"
+    if _has_word(up, TOTAL_WORDS):
+        return "total"
+    if card:
+        return "card"
+    if re.fullmatch(r"(EUR|EURO|€|USD|\$|RUB|РУБ\.?|₽)?[ :.=_]*[-\d., ]+(EUR|€|РУБ\.?|₽)?", up.strip()):
+        return "bare"  # "EUR 15,69" alone: the amount line of a card slip
+    return "item"
+
+
+def _total_votes(lines: list[_Line], items: list[Item]) -> Counter[Decimal]:
+    """Score every amount that could be the total by how many independent lines support it."""
+    votes: Counter[Decimal] = Counter()
+    cash: list[Decimal] = []
+    change: list[Decimal] = []
+    first_total = True
+    for line in lines:
+        if not line.amounts:
+            continue
+        kind, last = _kind(line), line.amounts[-1]
+        if kind == "total" and last > 0:
+            votes[last] += 4 if first_total else 2  # the first "SUMME" is the receipt's own
+            first_total = False
+        elif kind == "tax" and _has_word(line.upper, TOTAL_WORDS) and last > 0:
+            votes[max(line.amounts)] += 1  # the gross column of the tax table's total row
+        elif kind in ("card", "bare") and last > 0:
+            votes[last] += 2
+        elif kind == "cash":
+            cash.append(last)
+        elif kind == "change":
+            change.append(abs(last))
+    for given in cash:
+        for back in change:
+            if given - back > 0:
+                votes[given - back] += 2  # paid minus change is the total
+    item_sum = sum((item.amount for item in items if item.amount is not None), Decimal(0))
+    if item_sum in votes:
+        votes[item_sum] += 2
+    return votes
+
+
+# --- date and time ----------------------------------------------------------------------------
+
+
+def _date_votes(lines: list[_Line], today: Date) -> Counter[str]:
+    votes: Counter[str] = Counter()
+    for line in lines:
+        found = [(d, m, y) for d, m, y in _DATE_DMY.findall(line.text)]
+        found += [(d, m, y) for y, m, d in _DATE_ISO.findall(line.text)]
+        for d, m, y in found:
+            day = _valid_date(int(d), int(m), int(y), today)
+            if day:
+                # A date beside a time or after "Datum" is the purchase, not a printed promo date.
+                weight = 2 if _TIME.search(line.text) or re.search(r"DATUM|DATE|ДАТА", line.upper) else 1
+                votes[day.isoformat()] += weight
+    return votes
+
+
+def _valid_date(day: int, month: int, year: int, today: Date) -> Date | None:
+    year += 2000 if year < 100 else 0
+    if month > 12 >= day:  # written month first (US style)
+        day, month = month, day
+    try:
+        result = Date(year, month, day)
+    except ValueError:
+        return None
+    return result if Date(2000, 1, 1) <= result <= today else None
+
+
+def _time(lines: list[_Line], day: str | None) -> str | None:
+    """The time on the date's line if there is one, else the first time printed."""
+    times = []
+    for line in lines:
+        match = _TIME.search(line.text)
+        if match:
+            on_date_line = bool(day) and bool(_DATE_DMY.search(line.text) or _DATE_ISO.search(line.text))
+            times.append((not on_date_line, f"{int(match.group(1)):02d}:{match.group(2)}"))
+    return min(times)[1] if times else None
+
+
+# --- merchant ------------------------------------------------------------------------------------
+
+
+def _merchant(lines: list[_Line]) -> str | None:
+    folded = [fold_name(line.text) for line in lines]
+    best: tuple[int, str] | None = None
+    for name, spellings in CHAINS.items():
+        for spelling in spellings:
+            pattern = rf"(?<![a-zа-я]){re.escape(fold_name(spelling))}(?![a-zа-я])"
+            for index, text in enumerate(folded):
+                if re.search(pattern, text):
+                    best = min(best or (index, name), (index, name))
+                    break
+    if best:
+        return best[1]
+    # The header is what stands above the first priced line.
+    header = next((i for i, line in enumerate(lines) if line.amounts), len(lines))
+    return _fuzzy_chain(folded[: max(header, 3)]) or _first_name_line(lines[: max(header, 3)])
+
+
+def _fuzzy_chain(header: list[str]) -> str | None:
+    """A misread chain name in the header ("LIDE", "Merktkaut"): at most one edit per 4 letters."""
+    for text in header:
+        for word in re.findall(r"[a-zа-я]{4,}", text):
+            for name, spellings in CHAINS.items():
+                for spelling in spellings:
+                    single_word = " " not in spelling and "." not in spelling and len(spelling) >= 4
+                    if single_word and _distance(word, spelling) <= len(spelling) // 4:
+                        return name
+    return None
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+_NOT_NAMES = ("EUR", "EURO", "KASSENBON", "QUITTUNG", "RECHNUNG", "КАССОВЫЙ ЧЕК", "ЧЕК", "RECEIPT")
+
+
+def _first_name_line(lines: list[_Line]) -> str | None:
+    """The first line that reads like a name: mostly letters, no amount, not a heading word."""
+    for line in lines:
+        letters = len(_LAT.findall(line.text)) + len(_CYR.findall(line.text))
+        words = [w for w in re.findall(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]{3,}", line.text)]
+        wordy = words and letters >= 0.7 * len(line.text.replace(" ", "")) and not line.amounts
+        if wordy and line.upper.strip() not in _NOT_NAMES:
+            return line.text.strip(" |-_=.,")
+    return None
+
+
+# --- items, taxes and the rest -----------------------------------------------------------------
+
+
+def _items(lines: list[_Line]) -> list[Item]:
+    """Lines above the first total that end in an amount and start with a name."""
+    items: list[Item] = []
+    pending_qty: tuple[Decimal, Decimal] | None = None
+    for index, line in enumerate(lines):
+        kind = _kind(line)
+        if kind in ("total", "card", "cash", "change"):
+            break
+        qty = _quantity(line.text)
+        name = re.sub(r"[\d.,%*x×€]+|\b[A-Z]\b", " ", line.text.split("  ")[0])
+        name = " ".join(w for w in name.split() if len(w) >= 2).strip(" -|:;")
+        has_name = len(re.findall(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]", name)) >= 3
+        if kind != "item" or not line.amounts:
+            pending_qty = None
+            continue
+        amount = line.amounts[-1]
+        if qty and not has_name and index > 0:
+            # "2,000 x 3,99 7,98" under its name line: the name is above.
+            above = lines[index - 1]
+            if not above.amounts and _kind(above) == "item" and len(above.text) >= 3:
+                items.append(Item(name=above.text, quantity=qty[0], unit_price=qty[1], amount=amount))
+            elif len(line.amounts) == 1:
+                pending_qty = qty  # "2 Rolle x 4,85" above its item line
+            continue
+        if not has_name:
+            continue
+        quantity, unit_price = qty or pending_qty or (None, None)
+        if qty is None and pending_qty is None and len(line.amounts) == 1:
+            quantity = None
+        items.append(Item(name=name, quantity=quantity, unit_price=unit_price, amount=amount))
+        pending_qty = None
+    return items
+
+
+def _quantity(text: str) -> tuple[Decimal, Decimal] | None:
+    """A "2 x 4,85" or "0,99 x 2" pair on a line: (quantity, unit price)."""
+    m = _QTY_TIMES_PRICE.search(text)
+    if m:
+        return _number(m.group(1)), _number(m.group(2))
+    m = _PRICE_TIMES_QTY.search(text)
+    if m:
+        return _number(m.group(2)), _number(m.group(1))
+    return None
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text.replace(",", "."))
+
+
+def _taxes(lines: list[_Line]) -> list[TaxLine]:
+    """Tax table rows: a rate and a tax amount that the row's net or gross amount agrees with."""
+    taxes = []
+    for line in lines:
+        rate_match = _PERCENT.search(line.text)
+        if not rate_match or not line.amounts or _kind(line) != "tax":
+            continue
+        rate = Decimal(rate_match.group(1) + "." + (rate_match.group(2) or "0"))
+        if not 0 < rate < 30:
+            continue
+        amounts = [a for a in line.amounts if a != rate]
+        tax = _tax_amount(amounts, rate)
+        if tax is None and len(amounts) == 1 and _has_word(line.upper, TAX_WORDS):
+            tax = amounts[0]  # "НДС 20% =12.34"
+        if tax is not None:
+            taxes.append(TaxLine(rate=rate_match.group(0).replace(" ", ""), amount=tax))
+    return taxes
+
+
+def _tax_amount(amounts: list[Decimal], rate: Decimal) -> Decimal | None:
+    tolerance = Decimal("0.02")
+    for tax in amounts:
+        for base in amounts:
+            if base <= tax:
+                continue
+            from_net, from_gross = base * rate / 100, base * rate / (100 + rate)
+            if min(abs(from_net - tax), abs(from_gross - tax)) <= tolerance:
+                return tax
+    return None
+
+
+def _currency(lines: list[_Line], cyrillic: bool) -> str | None:
+    text = " ".join(line.upper for line in lines)
+    for code, marks in CURRENCY_MARKS:
+        for mark in marks:
+            if mark.isalpha() or mark.endswith("."):
+                if _has_word(text, [mark]):
+                    return code
+            elif mark in text:
+                return code
+    if cyrillic:
+        return "RUB"
+    if re.search(r"MWST|MEHRWERTST|SUMME|ZU ZAHLEN|\bUST\b", text):
+        return "EUR"  # a German receipt without a printed currency
+    return None
+
+
+def _payment_method(lines: list[_Line]) -> str | None:
+    for line in lines:
+        kind = _kind(line)
+        if kind == "card":
+            return "card"
+        if kind == "cash":
+            return "cash"
+    return None
+
+
+def _tax_id(text: str) -> str | None:
+    match = _INN.search(text) or _VAT_ID.search(text)
+    return match.group(1).replace(" ", "") if match else None
+
+
+def _fiscal(text: str) -> FiscalData | None:
+    found = {key: m.group(1) for key, pattern in _FISCAL.items() if (m := pattern.search(text))}
+    return FiscalData(**found) if found else None

@@ -1,0 +1,140 @@
+"""Measure the offline engine on a folder of receipts whose file names carry the ground truth.
+
+File names: MERCHANT_DDMMYYYY_NUMITEMS_TOTALCENTS.jpg (e.g. lidl_07042020_06_01569.jpg). Each
+image goes through the pipeline's own preparation for the OCR reader, then the offline engine.
+Prints a per-receipt table, per-field accuracy, and as its last line:
+
+    eval-extract n=<count> total=<0..1> date=<0..1> merchant=<0..1> seconds_median=<s>
+
+Usage: python scripts/eval_extract.py [--dir FOLDER] [--psm N] [--languages deu+eng+rus]
+(RECEIPTS_DIR in the environment sets the folder; default ../shared/receipts/dev/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from multiprocessing import Pool
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from receiptbot import offline_engine  # noqa: E402
+from receiptbot.receipt_text import fold_name  # noqa: E402
+
+try:
+    from receiptbot import imaging
+except ImportError:  # the preprocessing module is not there yet: a plain grayscale decode
+    imaging = None
+
+DEFAULT_DIR = REPO.parent / "shared" / "receipts" / "dev"
+
+
+@dataclass
+class Row:
+    file: str
+    merchant: str
+    date: str
+    total: Decimal
+    got_merchant: str | None = None
+    got_date: str | None = None
+    got_total: Decimal | None = None
+    seconds: float = 0.0
+    error: str = ""
+
+    @property
+    def total_ok(self) -> bool:
+        return self.got_total == self.total
+
+    @property
+    def date_ok(self) -> bool:
+        return self.got_date == self.date
+
+    @property
+    def merchant_ok(self) -> bool:
+        expected = fold_name(self.merchant).replace(" ", "")
+        return expected in fold_name(self.got_merchant or "").replace(" ", "")
+
+
+def truth(path: Path) -> Row:
+    """Ground truth from MERCHANT_DDMMYYYY_NUMITEMS_TOTALCENTS.jpg."""
+    merchant, ddmmyyyy, _items, cents = path.stem.split("_")
+    day = f"{ddmmyyyy[4:]}-{ddmmyyyy[2:4]}-{ddmmyyyy[:2]}"
+    return Row(path.name, merchant, day, Decimal(int(cents)) / 100)
+
+
+def prepared(data: bytes) -> bytes:
+    """The image as extract sees it: the pipeline's OCR preparation, or a grayscale decode."""
+    if imaging is not None:
+        return imaging.prepare(data, reader="ocr").jpeg
+    from PIL import Image, ImageOps
+
+    out = io.BytesIO()
+    ImageOps.grayscale(Image.open(io.BytesIO(data))).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def evaluate(job: tuple[Path, int, str]) -> Row:
+    path, psm, languages = job
+    row = truth(path)
+    started = time.perf_counter()
+    try:
+        receipt = offline_engine.read_receipt(prepared(path.read_bytes()), languages=languages, psm=psm)
+    except Exception as exc:  # one bad receipt is a miss in the table, not the end of the run
+        row.error = f"{type(exc).__name__}: {exc}"[:60]
+    else:
+        row.got_merchant, row.got_date, row.got_total = receipt.merchant.name, receipt.date, receipt.total
+    row.seconds = time.perf_counter() - started
+    return row
+
+
+def mark(ok: bool) -> str:
+    return "ok" if ok else "XX"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dir", type=Path, default=Path(os.environ.get("RECEIPTS_DIR") or DEFAULT_DIR))
+    parser.add_argument("--psm", type=int, default=offline_engine.PSM)
+    parser.add_argument("--languages", default="deu+eng+rus")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    files = sorted(args.dir.glob("*.jpg"))
+    if not files:
+        print(f"eval-extract: skipped, no *.jpg receipts in {args.dir} (set RECEIPTS_DIR to such a folder)")
+        return 0
+    prep = "imaging.prepare(reader='ocr')" if imaging else "grayscale decode only (no receiptbot.imaging yet)"
+    print(f"{len(files)} receipts in {args.dir}; preparation: {prep}; psm {args.psm}, {args.languages}")
+
+    with Pool(args.workers) as pool:
+        rows = pool.map(evaluate, [(f, args.psm, args.languages) for f in files], chunksize=1)
+
+    print(f"{'file':34} {'total':>9} {'got':>9}    {'date':10} {'got':10}    {'merchant':10} got   seconds")
+    for r in rows:
+        got_merchant = r.error or (r.got_merchant or "-")[:24]
+        print(
+            f"{r.file:34} {r.total!s:>9} {r.got_total!s:>9} {mark(r.total_ok)} {r.date:10} "
+            f"{r.got_date!s:10} {mark(r.date_ok)} {r.merchant:10} {got_merchant:24} {mark(r.merchant_ok)}"
+            f" {r.seconds:5.1f}"
+        )
+    n = len(rows)
+    total = sum(r.total_ok for r in rows) / n
+    day = sum(r.date_ok for r in rows) / n
+    merchant = sum(r.merchant_ok for r in rows) / n
+    seconds = statistics.median(r.seconds for r in rows)
+    print(f"accuracy: total {total:.0%}, date {day:.0%}, merchant {merchant:.0%}; median {seconds:.1f} s")
+    fields = f"total={total:.2f} date={day:.2f} merchant={merchant:.2f}"
+    print(f"eval-extract n={n} {fields} seconds_median={seconds:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
