@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devstack.gemini_standin import GeminiStandIn
-from devstack.relay import PushRelay, Route
+from devstack.relay import MAX_IN_FLIGHT, PushRelay, Route
 from devstack.servers import BackgroundServer
 from devstack.telegram_standin import TelegramStandIn
 
@@ -50,6 +50,7 @@ class StackConfig:
         default_factory=lambda: {"webhook": 16, "preprocess": 8, "extract": 64, "deadletter": 8}
     )
     workers: dict[str, int] = field(default_factory=dict)
+    max_in_flight: int = MAX_IN_FLIGHT  # the relay's messages in flight per subscription
     # Retry backoff of the local subscriptions; None keeps pipeline.json's (slow for tests).
     min_backoff_seconds: float | None = None
     max_backoff_seconds: float | None = None
@@ -196,7 +197,7 @@ class LocalStack:
         self._create_topics()
         for name in PIPELINE["functions"]:
             wait_for_port(self.ports[name], 20, self.processes[name], name)
-        self.relay = PushRelay(self.routes())
+        self.relay = PushRelay(self.routes(), self.config.max_in_flight)
         self.relay.start()
 
     def start_gcs(self) -> None:

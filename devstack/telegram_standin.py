@@ -31,6 +31,7 @@ class BotMessage:
     edits: list[str] = field(default_factory=list)
     document: dict | None = None
     at: float = field(default_factory=time.time)
+    edited_at: float | None = None  # time.time() of the last edit
 
 
 class TelegramStandIn:
@@ -139,6 +140,7 @@ class TelegramStandIn:
                 message.text = text
                 message.parse_mode = params.get("parse_mode")
                 message.reply_markup = params.get("reply_markup")
+                message.edited_at = time.time()
                 return jsonify({"ok": True, "result": self._wire(message)})
 
         def send_document(params):
