@@ -1,0 +1,452 @@
+"""Turn an uploaded photo into a flat, evenly lit receipt image sized for its reader.
+
+``prepare`` is the whole preprocessing step: check the upload's header before decoding
+anything (size and pixel limits, so a decompression bomb costs nothing), decode straight to
+grayscale and reduced, apply the EXIF orientation, find the receipt's outline and warp it flat,
+deskew the text lines, even out the light, reject photos that cannot be read, size the result
+for Gemini (fewer tiles) or OCR (bigger text), and read a Russian fiscal QR code if there is one.
+
+Everything works on grayscale: colour costs decode time and bytes, and a receipt does not need it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from urllib.parse import parse_qs
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from receiptbot.contract import FiscalQR
+
+REJECTION_REASONS = ("not_image", "too_large", "too_small", "blurry", "too_dark", "no_document")
+READERS = ("gemini", "ocr")
+
+# Formats a phone or a scanner sends; OpenCV decodes all of them. Anything else (GIF, HEIC, PDF,
+# TIFF...) gets "not_image", so the user hears "send it as a photo".
+_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "BMP"}
+
+# Quality gate. Conservative on purpose: every dev scan and every synthetic phone photo of it,
+# hard cases included, stays well clear of these (see tests/test_imaging.py and docs/preprocess.md).
+MIN_SIDE = 200  # px, the short side of the upload
+MIN_LONG_SIDE = 320
+DARK_P99 = 40  # the brightest 1% of the frame is darker than this: paper cannot be told from ink
+MIN_INK_LINES = 3  # text-line blobs on the document; fewer means there is nothing to read
+MIN_SHARPNESS = 0.08  # see _sharpness; sharp photos score 0.3-0.9, unreadable blur below 0.05
+
+_DECODE_MIN_LONG = 1600  # decode reduced (1/2, 1/4, 1/8) while the long side stays above this
+_SMALL_LONG = 512  # the overview used to find the paper
+_ANALYSIS_WIDTH = 640  # the flat document is analysed (angle, text size, blur) at most this wide
+_GEMINI_MAX_LONG = 2048  # Gemini bills 768x768 tiles: no more than ~3x8 tiles for a long receipt
+_GEMINI_MIN_TEXT = 14  # px of text-line height; below that small print gets hard to read
+_OCR_TEXT = 36  # px of text-line height: capitals of ~28 px, what Tesseract reads best
+_OCR_MAX_PIXELS = 16_000_000
+_JPEG_QUALITY = 85
+
+_DECODE_FLAGS = {
+    1: cv2.IMREAD_GRAYSCALE,
+    2: cv2.IMREAD_REDUCED_GRAYSCALE_2,
+    4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
+    8: cv2.IMREAD_REDUCED_GRAYSCALE_8,
+}
+# EXIF orientation tag -> how to turn the stored pixels upright.
+_ORIENT = {
+    2: lambda g: cv2.flip(g, 1),
+    3: lambda g: cv2.rotate(g, cv2.ROTATE_180),
+    4: lambda g: cv2.flip(g, 0),
+    5: cv2.transpose,
+    6: lambda g: cv2.rotate(g, cv2.ROTATE_90_CLOCKWISE),
+    7: lambda g: cv2.rotate(cv2.transpose(g), cv2.ROTATE_180),
+    8: lambda g: cv2.rotate(g, cv2.ROTATE_90_COUNTERCLOCKWISE),
+}
+_FISCAL_T = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})")
+
+
+class ImageRejected(Exception):
+    """The upload cannot be read; ``reason`` (one of REJECTION_REASONS) says why."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        if reason not in REJECTION_REASONS:
+            raise ValueError(f"unknown rejection reason {reason!r}")
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass
+class PreparedImage:
+    jpeg: bytes
+    width: int
+    height: int
+    fiscal_qr: FiscalQR | None
+
+
+@dataclass
+class _Header:
+    width: int
+    height: int
+    orientation: int
+
+
+def prepare(
+    data: bytes,
+    reader: str = "gemini",
+    max_bytes: int = 20 * 1024 * 1024,
+    max_pixels: int = 60_000_000,
+) -> PreparedImage:
+    """The clean receipt image for ``reader`` ("gemini" or "ocr"); raises ImageRejected."""
+    if reader not in READERS:
+        raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
+    header = _read_header(data, max_bytes, max_pixels)
+    gray = _decode(data, header)
+
+    small, small_scale = _resize_long(gray, _SMALL_LONG)
+    if np.percentile(small, 99) < DARK_P99:
+        raise ImageRejected("too_dark")
+    quad = _find_paper(small)
+    corners = (quad / small_scale) if quad is not None else _frame(gray)
+    to_flat, flat_w, flat_h = _flattening(corners)
+
+    # Analyse a small flat copy first: it decides the rotation, the output size and the verdict.
+    a = min(1.0, _ANALYSIS_WIDTH / flat_w, 2 * _ANALYSIS_WIDTH / flat_h)
+    analysis = _warp(gray, _scale(a) @ to_flat, round(flat_w * a), round(flat_h * a))
+    flat_analysis = _even_light(analysis, text_height=None)
+    angle, text_height = _text_lines(flat_analysis)
+    if text_height is None:
+        raise ImageRejected("no_document", "no lines of text found")
+    if _sharpness(flat_analysis, text_height) < MIN_SHARPNESS:
+        raise ImageRejected("blurry")
+    text_height /= a  # in the flat document's own pixels
+
+    scale = _output_scale(reader, flat_w, flat_h, text_height)
+    rotate, out_w, out_h = _rotation(angle, flat_w * scale, flat_h * scale)
+    to_out = rotate @ _scale(scale) @ to_flat
+    out = _warp(gray, to_out, out_w, out_h)
+    out = _stretch_contrast(_even_light(out, text_height * scale))
+
+    fiscal_qr = _fiscal_qr(flat_analysis, gray, np.linalg.inv(_scale(a) @ to_flat))
+    ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY])
+    if not ok:  # pragma: no cover - encoding a valid uint8 image does not fail
+        raise RuntimeError("JPEG encoding failed")
+    return PreparedImage(jpeg=jpeg.tobytes(), width=out_w, height=out_h, fiscal_qr=fiscal_qr)
+
+
+# --- safety: the header, before any pixel is decoded -------------------------------------------
+
+
+def _read_header(data: bytes, max_bytes: int, max_pixels: int) -> _Header:
+    if not data:
+        raise ImageRejected("not_image", "empty upload")
+    if len(data) > max_bytes:
+        raise ImageRejected("too_large", f"{len(data)} bytes")
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns about (or refuses) huge headers itself; our own limit below decides.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))  # lazy: reads the header only
+    except Image.DecompressionBombError as exc:
+        raise ImageRejected("too_large", "pixel count over Pillow's limit") from exc
+    except Exception as exc:  # any parse error of untrusted bytes means "not an image we read"
+        raise ImageRejected("not_image", type(exc).__name__) from exc
+    width, height = img.size
+    if img.format not in _FORMATS:
+        raise ImageRejected("not_image", f"format {img.format}")
+    if img.format != "MPO" and getattr(img, "n_frames", 1) > 1:  # MPO's 2nd frame is a preview
+        raise ImageRejected("not_image", "animated image")
+    if width * height > max_pixels:
+        raise ImageRejected("too_large", f"{width}x{height} pixels")
+    if min(width, height) < MIN_SIDE or max(width, height) < MIN_LONG_SIDE:
+        raise ImageRejected("too_small", f"{width}x{height} pixels")
+    if img.format in ("JPEG", "MPO") and data.find(b"\xff\xd9", img.tile[0].offset) < 0:
+        # No end-of-image marker after the scan data: the upload was cut off.
+        raise ImageRejected("not_image", "truncated JPEG")
+    try:
+        orientation = int(img.getexif().get(0x0112, 1))
+    except Exception:  # a broken EXIF block only loses the orientation, not the photo
+        orientation = 1
+    return _Header(width, height, orientation)
+
+
+def _decode(data: bytes, header: _Header) -> np.ndarray:
+    """Grayscale, upright, decoded at 1/2, 1/4 or 1/8 when the image is big (JPEG scales for free)."""
+    factor = next((f for f in (8, 4, 2) if max(header.width, header.height) // f >= _DECODE_MIN_LONG), 1)
+    flags = _DECODE_FLAGS[factor] | cv2.IMREAD_IGNORE_ORIENTATION
+    gray = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    if gray is None or gray.size == 0:
+        raise ImageRejected("not_image", "undecodable pixels")
+    return _ORIENT.get(header.orientation, lambda g: g)(gray)
+
+
+# --- geometry -------------------------------------------------------------------------------------
+
+
+def _resize_long(gray: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
+    scale = min(1.0, long_side / max(gray.shape))
+    if scale == 1.0:
+        return gray, 1.0
+    return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
+
+
+def _frame(gray: np.ndarray) -> np.ndarray:
+    h, w = gray.shape
+    return np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+
+
+def _find_paper(small: np.ndarray) -> np.ndarray | None:
+    """The paper's four corners (tl, tr, br, bl) in ``small``, or None when no outline is credible.
+
+    The print is closed away first, so the paper is one bright blob; it is then found either as
+    the brightest region (Otsu) or by its edges, whichever gives the better quadrilateral.
+    """
+    k = max(3, max(small.shape) // 50) | 1
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    paper = cv2.GaussianBlur(paper, (5, 5), 0)
+    _, bright = cv2.threshold(paper, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    median = float(np.median(paper))
+    edges = cv2.Canny(paper, 0.33 * median, 0.66 * median + 20)
+    edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    best, best_score = None, 0.0
+    for mask in (bright, edges):
+        quad, score = _best_quad(mask, small)
+        if quad is not None and score > best_score:
+            best, best_score = quad, score
+    return best
+
+
+def _best_quad(mask: np.ndarray, small: np.ndarray) -> tuple[np.ndarray | None, float]:
+    area_total = float(small.size)
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    best, best_score = None, 0.0
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
+        hull = cv2.convexHull(contour)
+        hull_area = cv2.contourArea(hull)
+        if not 0.08 * area_total < hull_area < 0.97 * area_total:
+            continue
+        quad = _quad_of(hull)
+        quad_area = cv2.contourArea(quad)
+        # The hull must be close to a quadrilateral: paper, not a blob of background.
+        if quad_area <= 0 or hull_area / quad_area < 0.9 or not cv2.isContourConvex(quad.astype(np.int32)):
+            continue
+        inside = np.zeros_like(small)
+        cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
+        contrast = cv2.mean(small, inside)[0] - cv2.mean(small, 255 - inside)[0]
+        if contrast < 10:  # paper is brighter than the table around it
+            continue
+        score = hull_area / area_total * min(1.0, contrast / 40)
+        if score > best_score:
+            best, best_score = _order_corners(quad), score
+    return best, best_score
+
+
+def _quad_of(hull: np.ndarray) -> np.ndarray:
+    """Four corners approximating a convex hull; its minimum-area rectangle when it is not 4-sided."""
+    perimeter = cv2.arcLength(hull, True)
+    for eps in (0.02, 0.04, 0.06):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(approx) == 4:
+            return approx.reshape(4, 2).astype(np.float32)
+    return cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32)
+
+
+def _order_corners(quad: np.ndarray) -> np.ndarray:
+    """tl, tr, br, bl: the paper is upright within ±45°, so sort by angle around the centre."""
+    centre = quad.mean(axis=0)
+    angles = np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0])
+    ordered = quad[np.argsort(angles)]  # from -pi: tl, tr, br, bl in image coordinates
+    return ordered.astype(np.float32)
+
+
+def _flattening(corners: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """The homography taking the paper's corners to an upright rectangle, and its size."""
+    tl, tr, br, bl = corners
+    w = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    h = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    w, h = max(round(float(w)), 1), max(round(float(h)), 1)
+    target = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    return cv2.getPerspectiveTransform(corners.astype(np.float32), target), w, h
+
+
+def _scale(s: float) -> np.ndarray:
+    return np.diag([s, s, 1.0])
+
+
+def _rotation(angle: float, w: float, h: float) -> tuple[np.ndarray, int, int]:
+    """Rotate a w x h image by ``angle`` degrees about its centre, into a canvas that holds it all."""
+    if abs(angle) < 0.3:
+        return np.eye(3), max(1, round(w)), max(1, round(h))
+    rad = np.deg2rad(angle)
+    out_w = w * abs(np.cos(rad)) + h * abs(np.sin(rad))
+    out_h = h * abs(np.cos(rad)) + w * abs(np.sin(rad))
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    m[:, 2] += (out_w - w) / 2, (out_h - h) / 2
+    return np.vstack([m, [0, 0, 1]]), max(1, round(out_w)), max(1, round(out_h))
+
+
+def _warp(gray: np.ndarray, transform: np.ndarray, w: int, h: int) -> np.ndarray:
+    # INTER_AREA is not supported by warps; when shrinking a lot, linear reads too few pixels,
+    # so the source is pre-shrunk to at most twice the target first.
+    shrink = _linear_scale(transform)
+    if shrink < 0.5:
+        pre, s = _resize_long(gray, int(max(gray.shape) * shrink * 2))
+        transform = transform @ np.diag([1 / s, 1 / s, 1.0])
+        gray = pre
+    return cv2.warpPerspective(
+        gray, transform, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def _linear_scale(transform: np.ndarray) -> float:
+    """Roughly how much a homography scales lengths (the square root of its Jacobian at the origin)."""
+    t = transform / transform[2, 2]
+    return float(np.sqrt(abs(np.linalg.det(t[:2, :2]))))
+
+
+# --- analysis -------------------------------------------------------------------------------------
+
+
+def _text_lines(flat: np.ndarray) -> tuple[float, float | None]:
+    """The text lines' skew angle (degrees) and their median height (px); height None when no text.
+
+    Ink is thresholded locally, the characters of a line are merged by a wide closing, and each
+    elongated blob's minimum-area rectangle gives one line's angle and height.
+    """
+    ink = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    k = max(9, flat.shape[1] // 40)
+    lines = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    angles, heights, weights = [], [], []
+    for contour in contours:
+        (_, _), (rw, rh), rect_angle = cv2.minAreaRect(contour)
+        long_side, short_side = max(rw, rh), min(rw, rh)
+        if short_side < 3 or long_side < 4 * short_side or long_side < flat.shape[1] / 10:
+            continue
+        # OpenCV's angle is that of the rectangle's "width" side; bring it to the long side, ±45°.
+        angle = rect_angle if rw >= rh else rect_angle - 90
+        angle = (angle + 45) % 90 - 45
+        angles.append(angle)
+        heights.append(short_side)
+        weights.append(long_side)
+    if len(heights) < MIN_INK_LINES:
+        return 0.0, None
+    return _weighted_median(angles, weights), float(np.median(heights))
+
+
+def _weighted_median(values: list[float], weights: list[float]) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(np.asarray(weights)[order])
+    return float(np.asarray(values)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def _sharpness(flat: np.ndarray, text_height: float) -> float:
+    """How crisp the print is, independent of its size and contrast.
+
+    At a scale where text lines are 12 px high, the strongest Laplacian responses (the 99.5th
+    percentile) divided by the ink-to-paper contrast: a sharp stroke edge scores high, a blurred
+    one is spread out and scores low, whatever the lighting.
+    """
+    s = min(1.0, 12.0 / text_height)
+    img = cv2.resize(flat, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else flat
+    lo, hi = np.percentile(img, [1, 99])
+    if hi - lo < 1:
+        return 0.0
+    lap = np.abs(cv2.Laplacian(img, cv2.CV_16S, ksize=3))
+    return float(np.percentile(lap, 99.5) / (hi - lo) / 4)
+
+
+def _output_scale(reader: str, w: int, h: int, text_height: float) -> float:
+    if reader == "gemini":
+        # Fewer tiles, never upscaled, but small print stays above _GEMINI_MIN_TEXT.
+        scale = min(1.0, _GEMINI_MAX_LONG / max(w, h))
+        return min(1.0, max(scale, _GEMINI_MIN_TEXT / text_height))
+    scale = _OCR_TEXT / text_height
+    return min(scale, np.sqrt(_OCR_MAX_PIXELS / (w * h)))
+
+
+# --- light ----------------------------------------------------------------------------------------
+
+
+def _even_light(gray: np.ndarray, text_height: float | None) -> np.ndarray:
+    """Divide by the paper's own brightness, estimated with the print closed away, at a small scale."""
+    small, s = _resize_long(gray, 256)
+    # The closing must be wider than a character; without a text size, guess from the width.
+    k = int(2 * text_height * s) if text_height else max(small.shape[1] // 20, 3)
+    k = max(3, min(k, 31)) | 1
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    background = cv2.GaussianBlur(background, (0, 0), k / 2)
+    background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, np.maximum(background, 1), scale=255)
+
+
+def _stretch_contrast(flat: np.ndarray) -> np.ndarray:
+    """Darkest ink to black, the paper (already ~255 after _even_light) to white."""
+    sample = flat[:: max(1, flat.shape[0] // 256), :: max(1, flat.shape[1] // 256)]
+    lo = float(np.percentile(sample, 0.5))
+    hi = 235.0
+    if lo >= hi - 20:
+        return flat
+    lut = np.clip((np.arange(256, dtype=np.float32) - lo) * 255 / (hi - lo), 0, 255).astype(np.uint8)
+    return cv2.LUT(flat, lut)
+
+
+# --- fiscal QR ------------------------------------------------------------------------------------
+
+_QR_DETECTOR = cv2.QRCodeDetectorAruco()  # finds the finder patterns several times faster
+_QR_DECODER = cv2.QRCodeDetector()
+
+
+def _fiscal_qr(flat: np.ndarray, gray: np.ndarray, to_gray: np.ndarray) -> FiscalQR | None:
+    """Look for a QR code on the small flat copy; decode it there, or from the full image's pixels."""
+    found, points = _QR_DETECTOR.detect(flat)
+    if not found or points is None:
+        return None
+    text = _decode_qr(flat, points.reshape(-1, 2))
+    if not text:
+        # The small copy's modules may be too small: cut the code out of the decoded image.
+        corners = cv2.perspectiveTransform(points.reshape(-1, 1, 2).astype(np.float64), to_gray).reshape(
+            -1, 2
+        )
+        text = _decode_qr(gray, corners)
+    return parse_fiscal_qr(text) if text else None
+
+
+def _decode_qr(img: np.ndarray, corners: np.ndarray) -> str | None:
+    x0, y0 = np.floor(corners.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(corners.max(axis=0)).astype(int)
+    pad = max(8, (x1 - x0) // 4)
+    x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
+    x1, y1 = min(img.shape[1], x1 + pad), min(img.shape[0], y1 + pad)
+    if x1 - x0 < 21 or y1 - y0 < 21:
+        return None
+    crop = img[y0:y1, x0:x1]
+    if max(crop.shape) < 200:  # upscale tiny codes so each module spans a few pixels
+        f = 200 / max(crop.shape)
+        crop = cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
+    text, _, _ = _QR_DECODER.detectAndDecode(crop)
+    return text or None
+
+
+def parse_fiscal_qr(text: str) -> FiscalQR | None:
+    """``t=20240115T1830&s=1234.50&fn=...&i=...&fp=...&n=1`` -> FiscalQR; None if it is not one."""
+    fields = {k: v[0] for k, v in parse_qs(text.strip(), keep_blank_values=False).items()}
+    match = _FISCAL_T.match(fields.get("t", ""))
+    if not match or "s" not in fields:
+        return None
+    year, month, day, hour, minute = match.groups()
+    try:
+        total = Decimal(fields["s"]).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+    kind = fields.get("n", "")
+    return FiscalQR(
+        date=f"{year}-{month}-{day}",
+        time=f"{hour}:{minute}",
+        total=str(total),
+        fn=fields.get("fn"),
+        fd=fields.get("i"),
+        fp=fields.get("fp"),
+        kind=int(kind) if kind.isdigit() else None,
+    )
