@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Request
 
-from receiptbot import log, paths, pubsub, storage
+from receiptbot import commands, log, paths, pubsub, ratelimit, storage
 from receiptbot.answers import bot
 from receiptbot.contract import ReceiptUploaded
 from receiptbot.messages import Language, language_of, text
@@ -61,6 +61,11 @@ def handle_request(request: Request) -> Response:
 
 def handle_update(update: dict[str, Any], s: Settings) -> Response:
     message = update.get("message")
+    query = update.get("callback_query")
+    if isinstance(query, dict) and not message:
+        if allowed(s, ((query.get("message") or {}).get("chat") or {}).get("id")):
+            commands.handle_callback(s, query)
+        return "ok", 200
     if not isinstance(message, dict):
         return "ignored", 200
     try:
@@ -70,13 +75,14 @@ def handle_update(update: dict[str, Any], s: Settings) -> Response:
         return "ignored", 200
     sender = message.get("from") if isinstance(message.get("from"), dict) else {}
     language = language_of(sender.get("language_code"))
-    if s.allowed_chat_ids and chat_id not in s.allowed_chat_ids:
+    if not allowed(s, chat_id):
         log.info("webhook: chat not on the allowlist", chat_id=chat_id)
         bot().send_message(chat_id, text("not_allowed", language))
         return "ignored", 200
 
     if isinstance(message.get("text"), str):
-        return handle_command(message["text"], chat_id, language)
+        commands.handle_command(s, message["text"], chat_id, language)
+        return "ok", 200
     try:
         file_id, file_size, source = pick_image(message)
     except Ignored as reason:
@@ -104,15 +110,9 @@ def handle_update(update: dict[str, Any], s: Settings) -> Response:
         return "ignored", 200
 
 
-def handle_command(message_text: str, chat_id: int, language: Language) -> Response:
-    command = (
-        message_text.strip().split(maxsplit=1)[0].split("@", 1)[0].lower() if message_text.strip() else ""
-    )
-    if command in ("/start", "/help"):
-        bot().send_message(chat_id, text("help", language, retention_days=settings().raw_retention_days))
-    else:
-        bot().send_message(chat_id, text("unsupported", language))
-    return "ok", 200
+def allowed(s: Settings, chat_id: Any) -> bool:
+    """The optional allowlist of chat ids (empty: everyone may use the bot)."""
+    return not s.allowed_chat_ids or chat_id in s.allowed_chat_ids
 
 
 def pick_image(message: dict[str, Any]) -> tuple[str, int | None, str]:
@@ -145,7 +145,16 @@ def accept_receipt(
 ) -> Response:
     started = time.monotonic()
     raw_name = paths.raw_photo(rid)
-    if not storage.exists(s.raw_bucket, raw_name):
+    if not storage.exists(s.raw_bucket, raw_name):  # a new receipt, not a re-sent update
+        if not ratelimit.allow(s, chat_id):
+            log.info("webhook: rate limited", receipt_id=rid)
+            minutes = s.rate_limit_window_seconds // 60
+            bot().send_message(
+                chat_id,
+                text("rate_limited", language, limit=s.rate_limit_count, minutes=minutes),
+                reply_to=message_id,
+            )
+            return "ignored", 200
         data = bot().download(bot().get_file_path(file_id), s.max_upload_bytes)
         storage.create(s.raw_bucket, raw_name, data, "application/octet-stream")
     status_id = status_message(s, rid, chat_id, message_id, language)

@@ -1,0 +1,116 @@
+"""The bot's commands: /start and /help, /export (a CSV of the user's receipts), /delete."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+from receiptbot import log, paths, ratelimit, storage
+from receiptbot.answers import bot
+from receiptbot.messages import Language, language_of, text
+from receiptbot.receipt import ExtractionResult
+from receiptbot.settings import Settings
+
+DELETE_YES = "delete:yes"
+DELETE_NO = "delete:no"
+CSV_COLUMNS = ["receipt_id", "date", "time", "merchant", "total", "currency", "document_type", "items", "tax"]
+
+
+def command_of(message_text: str) -> str:
+    """`/export@MyBot extra` -> `/export`."""
+    words = message_text.strip().split(maxsplit=1)
+    return words[0].split("@", 1)[0].lower() if words else ""
+
+
+def handle_command(s: Settings, message_text: str, chat_id: int, language: Language) -> None:
+    command = command_of(message_text)
+    if command in ("/start", "/help"):
+        bot().send_message(chat_id, text("help", language, retention_days=s.raw_retention_days))
+    elif command == "/export":
+        export(s, chat_id, language)
+    elif command == "/delete":
+        keyboard = {
+            "inline_keyboard": [
+                [
+                    {"text": text("delete_yes", language), "callback_data": DELETE_YES},
+                    {"text": text("delete_no", language), "callback_data": DELETE_NO},
+                ]
+            ]
+        }
+        bot().send_message(chat_id, text("delete_confirm", language), reply_markup=keyboard)
+    else:
+        bot().send_message(chat_id, text("unsupported", language))
+
+
+def export(s: Settings, chat_id: int, language: Language) -> None:
+    blobs = storage.client().bucket(s.results_bucket).list_blobs(prefix=paths.results_prefix(chat_id))
+    results = [ExtractionResult.model_validate_json(b.download_as_bytes()) for b in blobs]
+    if not results:
+        bot().send_message(chat_id, text("export_empty", language))
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for result in sorted(results, key=lambda r: (r.receipt.date or "", r.receipt_id)):
+        receipt = result.receipt
+        tax = sum((t.amount for t in receipt.taxes if t.amount is not None), Decimal(0))
+        writer.writerow(
+            [
+                result.receipt_id,
+                receipt.date or "",
+                receipt.time or "",
+                receipt.merchant.name or "",
+                receipt.total if receipt.total is not None else "",
+                receipt.currency or "",
+                receipt.document_type.value,
+                len(receipt.items),
+                tax if receipt.taxes else "",
+            ]
+        )
+    bot().send_document(
+        chat_id,
+        "receipts.csv",
+        buffer.getvalue().encode("utf-8-sig"),
+        text("export_caption", language, count=len(results)),
+    )
+    log.info("export: sent", chat_id=chat_id, receipts=len(results))
+
+
+def user_prefixes(s: Settings, chat_id: int) -> list[tuple[str, str]]:
+    """Every (bucket, prefix) that holds something of this chat."""
+    rid_prefix = paths.receipt_id(chat_id, 0)[:-1]  # "<chat_id>_"
+    return [
+        (s.raw_bucket, paths.raw_photo(rid_prefix)),
+        (s.raw_bucket, paths.failed_photo(rid_prefix).removesuffix("/photo")),
+        (s.work_bucket, paths.processed_image(rid_prefix).removesuffix(".jpg")),
+        (s.work_bucket, paths.status_message(rid_prefix).removesuffix(".json")),
+        (s.results_bucket, paths.results_prefix(chat_id)),
+        (s.work_bucket, ratelimit.chat_prefix(chat_id)),
+    ]
+
+
+def delete_user_data(s: Settings, chat_id: int) -> int:
+    deleted = 0
+    for bucket, prefix in user_prefixes(s, chat_id):
+        for blob in storage.client().bucket(bucket).list_blobs(prefix=prefix):
+            blob.delete()
+            deleted += 1
+    return deleted
+
+
+def handle_callback(s: Settings, query: dict[str, Any]) -> None:
+    """The answer to /delete's confirmation buttons."""
+    message = query.get("message") or {}
+    chat_id = (message.get("chat") or {}).get("id")
+    language = language_of((query.get("from") or {}).get("language_code"))
+    bot().answer_callback_query(str(query.get("id", "")))
+    if not isinstance(chat_id, int) or query.get("data") not in (DELETE_YES, DELETE_NO):
+        return
+    if query["data"] == DELETE_YES:
+        reply = text("deleted", language, count=delete_user_data(s, chat_id))
+        log.info("delete: user data deleted", chat_id=chat_id)
+    else:
+        reply = text("delete_cancelled", language)
+    bot().edit_message_text(chat_id, int(message.get("message_id", 0)), reply)

@@ -1,0 +1,71 @@
+"""/start, /export, /delete and the rate limit, on the real local stack."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+from conftest import SAMPLE, objects
+
+from devstack.stack import LocalStack
+from devstack.user import TelegramUser
+from receiptbot import paths, ratelimit
+from receiptbot.commands import DELETE_NO, DELETE_YES
+from receiptbot.settings import Settings
+
+
+def press(user: TelegramUser, message: dict, data: str) -> int:
+    query = {
+        "id": f"cb-{message['message_id']}",
+        "from": {"id": user.chat_id, "is_bot": False, "first_name": "Test", "language_code": "en"},
+        "message": {"message_id": message["message_id"], "chat": {"id": user.chat_id, "type": "private"}},
+        "chat_instance": "1",
+        "data": data,
+    }
+    return user.post({"update_id": int(time.time() * 1000), "callback_query": query}).status
+
+
+def test_export_sends_a_csv_of_the_users_receipts(stack: LocalStack, user: TelegramUser) -> None:
+    assert user.post(user.message(text="/export")).status == 200
+    assert "no receipts" in user.chat()[-1]["text"]
+
+    sent = user.send_photo(SAMPLE.read_bytes())
+    user.wait_for_answer(sent.message_id)
+    assert user.post(user.message(text="/export@ReceiptBot")).status == 200
+    document = user.chat()[-1]["document"]
+    assert document["file_name"] == "receipts.csv"
+    rows = list(csv.DictReader(io.StringIO(document["content"].lstrip("\ufeff"))))
+    assert len(rows) == 1
+    assert rows[0]["receipt_id"] == paths.receipt_id(user.chat_id, sent.message_id)
+    assert (rows[0]["total"], rows[0]["date"], rows[0]["currency"]) == ("15.69", "2020-04-07", "EUR")
+
+
+def test_delete_asks_first_then_removes_everything_of_the_user(stack: LocalStack, user: TelegramUser) -> None:
+    sent = user.send_photo(SAMPLE.read_bytes())
+    user.wait_for_answer(sent.message_id)
+    rid = paths.receipt_id(user.chat_id, sent.message_id)
+    assert objects("RAW_BUCKET", paths.raw_photo(rid)) and objects(
+        "RESULTS_BUCKET", paths.results_prefix(user.chat_id)
+    )
+
+    user.post(user.message(text="/delete"))
+    confirm = user.chat()[-1]
+    buttons = [b["callback_data"] for b in confirm["reply_markup"]["inline_keyboard"][0]]
+    assert buttons == [DELETE_YES, DELETE_NO]
+    assert press(user, confirm, DELETE_NO) == 200
+    assert objects("RAW_BUCKET", paths.raw_photo(rid))  # cancelled: still there
+
+    assert press(user, confirm, DELETE_YES) == 200
+    assert objects("RAW_BUCKET", f"raw/{user.chat_id}_") == {}
+    assert objects("WORK_BUCKET", f"processed/{user.chat_id}_") == {}
+    assert objects("RESULTS_BUCKET", paths.results_prefix(user.chat_id)) == {}
+    assert "deleted" in user.chat()[-1]["text"]
+
+
+def test_rate_limit_counts_per_chat_and_window(stack: LocalStack) -> None:
+    s = Settings(rate_limit_count=3, rate_limit_window_seconds=600)
+    now = 1_000_000.0
+    assert [ratelimit.allow(s, 1, now) for _ in range(4)] == [True, True, True, False]
+    assert ratelimit.allow(s, 2, now)  # another chat has its own budget
+    assert ratelimit.allow(s, 1, now + 600)  # the next window starts afresh
