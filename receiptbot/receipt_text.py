@@ -220,13 +220,16 @@ def _is_cyrillic(text: str) -> bool:
 def _fix_word(word: str, cyrillic_doc: bool) -> str:
     """Put a word into one script: OCR with two alphabets mixes lookalike letters."""
     cyr, lat = len(_CYR.findall(word)), len(_LAT.findall(word))
-    if cyr and lat:
-        return word.translate(_CYR_TO_LAT if lat > cyr or (lat == cyr and not cyrillic_doc) else _LAT_TO_CYR)
-    if cyr and not cyrillic_doc:
-        # A Cyrillic word on a Latin receipt made only of lookalikes is a misread Latin word.
-        fixed = word.translate(_CYR_TO_LAT)
-        return word if _CYR.search(fixed) else fixed
-    return word
+    if not cyr or (not lat and cyrillic_doc):
+        return word  # one script already (a Latin brand name on a Russian receipt stays Latin)
+    # Into the receipt's script when every letter has a lookalike there (so a Cyrillic word on a
+    # German receipt made only of lookalikes is a misread German word), else the word's majority.
+    to_doc = word.translate(_LAT_TO_CYR if cyrillic_doc else _CYR_TO_LAT)
+    if not (_LAT if cyrillic_doc else _CYR).search(to_doc):
+        return to_doc
+    if not lat:
+        return word
+    return word.translate(_CYR_TO_LAT if lat > cyr else _LAT_TO_CYR)
 
 
 def _lines(text: str, cyrillic_doc: bool) -> list[_Line]:
@@ -273,8 +276,8 @@ def _kind(line: _Line) -> str:
     card = _has_word(up, CARD_WORDS)
     if _has_word(up, CASH_GIVEN_WORDS) and not card:
         return "cash"
-    if _has_word(up, TAX_WORDS) or _PERCENT.search(up):
-        return "tax"
+    if _has_word(up, TAX_WORDS) or (_PERCENT.search(up) and len(line.amounts) >= 2):
+        return "tax"  # a tax table row; "Milch 3,5% 1,19" is an item
     if _has_word(up, TOTAL_WORDS):
         return "total"
     if card:
@@ -290,17 +293,19 @@ def _total_votes(lines: list[_Line], items: list[Item]) -> Counter[Decimal]:
     cash: list[Decimal] = []
     change: list[Decimal] = []
     first_total = True
+    # Weights: two per independent line; the receipt's own first "SUMME" line one more, so it
+    # wins a tie, and the tax table's total row half (it is often a column sum, not the total).
     for line in lines:
         if not line.amounts:
             continue
         kind, last = _kind(line), line.amounts[-1]
         if kind == "total" and last > 0:
-            votes[last] += 4 if first_total else 2  # the first "SUMME" is the receipt's own
+            votes[last] += 5 if first_total else 4
             first_total = False
         elif kind == "tax" and _has_word(line.upper, TOTAL_WORDS) and last > 0:
-            votes[max(line.amounts)] += 1  # the gross column of the tax table's total row
+            votes[max(line.amounts)] += 2  # the gross column of the tax table's total row
         elif kind in ("card", "bare") and last > 0:
-            votes[last] += 2
+            votes[last] += 4
         elif kind == "cash":
             cash.append(last)
         elif kind == "change":
@@ -308,10 +313,10 @@ def _total_votes(lines: list[_Line], items: list[Item]) -> Counter[Decimal]:
     for given in cash:
         for back in change:
             if given - back > 0:
-                votes[given - back] += 2  # paid minus change is the total
+                votes[given - back] += 4  # paid minus change is the total
     item_sum = sum((item.amount for item in items if item.amount is not None), Decimal(0))
     if item_sum in votes:
-        votes[item_sum] += 2
+        votes[item_sum] += 4
     return votes
 
 

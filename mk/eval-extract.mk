@@ -1,0 +1,6 @@
+# The offline engine's accuracy on receipts named MERCHANT_DDMMYYYY_NUMITEMS_TOTALCENTS.jpg.
+RECEIPTS_DIR ?= ../shared/receipts/dev
+
+.PHONY: eval-extract
+eval-extract: venv  ## offline OCR engine: per-field accuracy on RECEIPTS_DIR (default ../shared/receipts/dev)
+	RECEIPTS_DIR="$(RECEIPTS_DIR)" $(PY) scripts/eval_extract.py

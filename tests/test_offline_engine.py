@@ -1,0 +1,32 @@
+"""The offline engine end to end on real scans: pipeline preparation, Tesseract, parser."""
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from receiptbot import imaging, offline_engine
+
+DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "receipts" / "dev"
+# Two layouts: a card payment with its slip, and cash handed over with change given back.
+SCANS = ["lidl_07042020_06_01569.jpg", "aldi_18042020_11_00883.jpg"]
+
+pytestmark = [
+    pytest.mark.skipif(not DEV.is_dir(), reason=f"the shared dev scans are not at {DEV}"),
+    pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract is not installed (make system-deps)"),
+]
+
+
+@pytest.mark.parametrize("name", SCANS)
+def test_reads_total_and_date_named_in_the_file(name: str) -> None:
+    merchant, ddmmyyyy, _items, cents = Path(name).stem.split("_")
+    image = imaging.prepare((DEV / name).read_bytes(), reader="ocr").jpeg
+
+    receipt = offline_engine.read_receipt(image)
+
+    assert receipt.total == Decimal(int(cents)) / 100
+    assert receipt.date == f"{ddmmyyyy[4:]}-{ddmmyyyy[2:4]}-{ddmmyyyy[:2]}"
+    assert receipt.merchant.name is not None and merchant in receipt.merchant.name.lower()
+    assert receipt.currency == "EUR"
+    assert receipt.items, "a clean scan has readable item lines"

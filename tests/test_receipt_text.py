@@ -1,0 +1,226 @@
+"""The offline engine's text parser, on receipt text as Tesseract prints it (noise included)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from receiptbot.receipt_text import fold_name, parse_readings, parse_receipt_text
+
+# A German discounter receipt as OCR reads it: logo lost, cash handed over and change given back.
+ALDI_CASH = """\
+fad HlunbeLD nell
+Pohlweg 110
+33100 Paderborn
+FERTIGGERICHTE 1,79 С
+KIWI, VORGEREIFT 1,49 C
+BRIOCHE-KNOTEN 0,29 C
+ZU ZAHLEN EURO 3,57
+BARGELD 20,00
+ZURÜCK 16,43
+MWST Netto MWST-BETRAG BRUTTO
+С 7,00% 3,34 0,23 3,57
+Vielen Dank für Ihren Einkauf!
+Aldi GmbH & Co. KG, Schloß Holte
+10(18107 8746 ) 09:48 02.03.2020
+"""
+
+LIDL_CARD = """\
+LIDL |
+Warburger Straße 130
+33100 Paderborn
+EUR
+Hähnchen süß-sauer 1,79 A
+Premium Vodka 4,99 B
+Bulgur-Kräuter 0,99 x 2 1,98 A
+zu zahlen ; 8,76
+Kreditkarte 8,76
+MWST% MWST + Netto = Brutto
+A 7% 0,25 3,52 3,77
+B 19% 0,80 4,19 4,99
+Summe = 1,05 7,71 8,76
+Kartenzahlung
+EUR 8,76
+Datum 07.04.20 14:37 Uhr
+"""
+
+RUSSIAN = """\
+ООО "Агроторг"
+Пятерочка
+ИНН 7825706086
+КАССОВЫЙ ЧЕК
+Приход
+Молоко 3,2% 1л 89.99
+Хлеб бородинский 45.50
+Сыр российский 2 x 250.00 500.00
+ИТОГ =635.49
+НАЛИЧНЫМИ =1000.00
+СДАЧА =364.51
+в т.ч. НДС 20% =105.92
+12.03.2024 18:42
+ФН: 9289000100123456
+ФД: 12345
+ФП: 3456789012
+"""
+
+ENGLISH = """\
+WALMART
+Supercenter
+1 MILK 2% GAL 3.48
+2 BREAD WHITE 1.98
+SUBTOTAL 5.46
+TAX 1 7.000 % 0.38
+TOTAL 5.84
+CASH TEND 10.00
+CHANGE DUE 4.16
+03/15/2024 14:05:33
+"""
+
+
+def test_cash_handed_over_is_not_the_total() -> None:
+    receipt = parse_receipt_text(ALDI_CASH)
+    assert receipt.total == Decimal("3.57")
+    assert receipt.payment_method == "cash"
+
+
+def test_chain_named_in_the_footer_when_the_logo_is_unreadable() -> None:
+    assert parse_receipt_text(ALDI_CASH).merchant.name == "ALDI"
+
+
+def test_date_and_time_with_four_digit_year() -> None:
+    receipt = parse_receipt_text(ALDI_CASH)
+    assert (receipt.date, receipt.time) == ("2020-03-02", "09:48")
+
+
+def test_german_card_receipt() -> None:
+    receipt = parse_receipt_text(LIDL_CARD)
+    assert receipt.merchant.name == "LIDL"
+    assert receipt.total == Decimal("8.76")
+    assert (receipt.date, receipt.time) == ("2020-04-07", "14:37")  # two-digit year
+    assert receipt.currency == "EUR"
+    assert receipt.payment_method == "card"
+
+
+def test_items_with_quantity_and_comma_decimals() -> None:
+    items = parse_receipt_text(LIDL_CARD).items
+    assert [(i.name, i.amount) for i in items] == [
+        ("Hähnchen süß-sauer", Decimal("1.79")),
+        ("Premium Vodka", Decimal("4.99")),
+        ("Bulgur-Kräuter", Decimal("1.98")),
+    ]
+    assert (items[2].quantity, items[2].unit_price) == (Decimal(2), Decimal("0.99"))
+
+
+def test_tax_rows_are_checked_against_their_net_or_gross() -> None:
+    taxes = parse_receipt_text(LIDL_CARD).taxes
+    assert [(t.rate, t.amount) for t in taxes] == [("7%", Decimal("0.25")), ("19%", Decimal("0.80"))]
+
+
+def test_russian_receipt() -> None:
+    receipt = parse_receipt_text(RUSSIAN)
+    assert receipt.merchant.name == "Пятёрочка"
+    assert receipt.merchant.tax_id == "7825706086"
+    assert receipt.total == Decimal("635.49")  # not the cash handed over, 1000.00
+    assert receipt.currency == "RUB"  # no symbol printed: Cyrillic text
+    assert (receipt.date, receipt.time) == ("2024-03-12", "18:42")
+    assert receipt.payment_method == "cash"
+    assert [(t.rate, t.amount) for t in receipt.taxes] == [("20%", Decimal("105.92"))]
+    assert receipt.fiscal is not None
+    assert receipt.fiscal.model_dump() == {"fn": "9289000100123456", "fd": "12345", "fp": "3456789012"}
+    assert [i.amount for i in receipt.items] == [Decimal("89.99"), Decimal("45.50"), Decimal("500.00")]
+    assert receipt.items[2].quantity == Decimal(2)
+
+
+def test_russian_total_with_grouped_thousands() -> None:
+    receipt = parse_receipt_text("Магнит\nТелевизор 1 234,50\nИТОГ =1 234,50\nКАРТОЙ =1 234,50\n")
+    assert receipt.total == Decimal("1234.50")
+    assert receipt.merchant.name == "Магнит"
+
+
+def test_english_receipt_month_first_and_dollar_default() -> None:
+    receipt = parse_receipt_text(ENGLISH)
+    assert receipt.merchant.name == "Walmart"
+    assert receipt.total == Decimal("5.84")  # not SUBTOTAL, not CASH TEND
+    assert receipt.date == "2024-03-15"
+    assert receipt.time == "14:05"
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("SHOP\nMILK $3.48\nTOTAL $3.48", "USD"),
+        ("SHOP\nMILK 3,48 €\nSUMME 3,48 €", "EUR"),
+        ("SHOP\nMILK 3,48\nSUMME 3,48\nMwSt 19% 0,56", "EUR"),  # a German receipt without a symbol
+        ("МАГАЗИН\nХЛЕБ 45.50\nИТОГ 45.50", "RUB"),
+        ("МАГАЗИН\nХЛЕБ 45.50 руб\nИТОГ 45.50 руб", "RUB"),
+        ("TESCO\nMILK £1.20\nTOTAL £1.20", "GBP"),
+    ],
+)
+def test_currency_from_symbols_words_or_language(text: str, currency: str) -> None:
+    assert parse_receipt_text(text).currency == currency
+
+
+def test_euro_sign_read_as_a_digit_after_the_cents() -> None:
+    # "1,95€" printed, OCR gives "1,956": the glued digit is dropped.
+    assert parse_receipt_text("SHOP\nBRILLENPUTZTUCH 1,956\nSUMME 1,956\n").total == Decimal("1.95")
+
+
+def test_ocr_spaces_inside_an_amount() -> None:
+    receipt = parse_receipt_text("SHOP\nSUMME EUR 19, 46\nBetrag EUR 19,46\n")
+    assert receipt.total == Decimal("19.46")
+
+
+def test_card_slip_outvotes_a_misread_total() -> None:
+    # Thermal print: the SUMME line misread, but the card line and the slip agree.
+    text = "SHOP\nA 1,00\nSUMME EUR 19,16\nMasterCard EUR 19,46\nKartenzahlung\nEUR 19,46\n"
+    assert parse_receipt_text(text).total == Decimal("19.46")
+
+
+def test_cash_minus_change_supports_the_total() -> None:
+    # The total misread; cash handed over minus change and the item sum agree on another amount.
+    text = "SHOP\nBROT 7,16\nzu zahlen 7,18\nBar 10,00\nRückgeld -2,84\n"
+    assert parse_receipt_text(text).total == Decimal("7.16")
+
+
+def test_dates_are_validated() -> None:
+    assert parse_receipt_text("SHOP\n31.02.2020 10:00\n").date is None  # no such day
+    # A date in the future is a misread; today is passed in so the test does not age.
+    receipt = parse_readings(["SHOP\n01.01.2031 10:00\n05.06.2024\n"], today=date(2025, 1, 1))
+    assert receipt.date == "2024-06-05"
+
+
+def test_most_printed_date_wins() -> None:
+    text = "SHOP\nAktion gültig bis 30.04.2020\nDatum: 15.04.2020\n15.04.20 16:15 8665111\n"
+    assert parse_receipt_text(text).date == "2020-04-15"
+
+
+def test_readings_vote_on_the_total() -> None:
+    first = "SHOP\nSUMME 19,16\nKarte 19,46\n"
+    second = "SHOP\nSUMME 19,46\nKarte 19,46\n"
+    assert parse_readings([first, second]).total == Decimal("19.46")
+
+
+def test_cyrillic_lookalikes_in_german_text_are_repaired() -> None:
+    # OCR with a Russian model beside the German one reads "SUMME" with Cyrillic М, М and Е.
+    receipt = parse_receipt_text("SHOP\nBROT 2,50\nSUММЕ EUR 2,50\n")
+    assert receipt.total == Decimal("2.50")
+
+
+def test_chain_names_inside_web_addresses_and_misread_headers() -> None:
+    assert parse_receipt_text("Mein Drogeriemarkt\nTotal 1,95\nwww.rossmann.de\n").merchant.name == "Rossmann"
+    assert parse_receipt_text("LIDE\nBROT 2,50\nzu zahlen 2,50\n").merchant.name == "LIDL"
+
+
+def test_tax_table_word_netto_is_not_the_netto_chain() -> None:
+    receipt = parse_receipt_text("Bäckerei Krume\nBROT 2,50\nSUMME 2,50\nMwSt Netto Brutto\n")
+    assert receipt.merchant.name == "Bäckerei Krume"
+
+
+def test_empty_text_gives_an_empty_receipt() -> None:
+    receipt = parse_receipt_text("")
+    assert (receipt.total, receipt.date, receipt.merchant.name, receipt.items) == (None, None, None, [])
+
+
+def test_fold_name() -> None:
+    assert fold_name("Müller Straße") == "mueller strasse"
+    assert fold_name("Пятёрочка") == "пятерочка"
