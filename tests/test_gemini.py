@@ -1,0 +1,77 @@
+"""The Gemini path: the real google-genai SDK against the generateContent stand-in."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import cv2
+import numpy as np
+from conftest import SAMPLE, objects
+
+from devstack.stack import LocalStack
+from devstack.user import TelegramUser
+from receiptbot import paths
+from receiptbot.messages import TEXTS
+from receiptbot.receipt import Receipt
+
+
+def test_the_sdk_sends_the_image_the_schema_and_the_config(
+    gemini_stack: LocalStack, gemini_user: TelegramUser
+):
+    gemini_stack.gemini.requests.clear()
+    sent = gemini_user.send_photo(SAMPLE.read_bytes())
+    answer = gemini_user.wait_for_answer(sent.message_id)
+
+    (request,) = gemini_stack.gemini.requests
+    assert request["model"] == "gemini-2.5-flash"
+    assert request["api_key"] == gemini_stack.gemini_key
+    body = request["body"]
+    config = body["generationConfig"]
+    assert config["temperature"] == 0
+    assert config["responseMimeType"] == "application/json"
+    schema = config["responseSchema"]
+    assert set(Receipt.model_fields) <= set(schema["properties"])
+    assert schema["properties"]["total"]["type"] == "STRING"  # exact decimals, never floats
+
+    (content,) = body["contents"]
+    image_part, prompt_part = content["parts"]
+    assert image_part["inlineData"]["mime_type"] == "image/jpeg"  # as google-genai sends it
+    image_bytes = base64.urlsafe_b64decode(image_part["inlineData"]["data"])  # the SDK encodes URL-safe
+    rid = paths.receipt_id(gemini_user.chat_id, sent.message_id)
+    # The model gets the preprocessed image, not the raw upload.
+    assert image_bytes == objects("WORK_BUCKET", paths.processed_image(rid))[paths.processed_image(rid)]
+    image = cv2.imdecode(np.frombuffer(image_bytes, np.uint8), cv2.IMREAD_UNCHANGED)
+    assert image is not None and max(image.shape[:2]) <= 3072
+    assert "total" in prompt_part["text"]
+
+    # The stand-in's answer became the stored result and the card.
+    result = json.loads(
+        objects("RESULTS_BUCKET", paths.result(gemini_user.chat_id, rid))[
+            paths.result(gemini_user.chat_id, rid)
+        ]
+    )
+    assert result["engine"] == "gemini:gemini-2.5-flash"
+    assert result["receipt"]["total"] == "15.69" and result["receipt"]["currency"] == "EUR"
+    assert [i["name"] for i in result["receipt"]["items"]] == ["Bananen", "Vollmilch 3,5%", "Kaffee"]
+    assert "LIDL" in answer["text"] and "15.69 €" in answer["text"] and "Kaffee" in answer["text"]
+
+
+def test_a_malformed_answer_is_retried_once(gemini_stack: LocalStack, gemini_user: TelegramUser) -> None:
+    gemini_stack.gemini.requests.clear()
+    gemini_stack.gemini.malformed_next = 1
+    sent = gemini_user.send_photo(SAMPLE.read_bytes())
+    answer = gemini_user.wait_for_answer(sent.message_id)
+    assert len(gemini_stack.gemini.requests) == 2
+    assert "15.69" in answer["text"]
+
+
+def test_an_answer_malformed_twice_gets_a_clear_message(
+    gemini_stack: LocalStack, gemini_user: TelegramUser
+) -> None:
+    gemini_stack.gemini.requests.clear()
+    gemini_stack.gemini.malformed_next = 2
+    sent = gemini_user.send_photo(SAMPLE.read_bytes())
+    answer = gemini_user.wait_for_answer(sent.message_id)
+    assert answer["text"] == TEXTS["not_a_receipt"]["en"]
+    assert len(gemini_stack.gemini.requests) == 2  # acknowledged: no redelivery, no third call
