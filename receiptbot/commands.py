@@ -45,8 +45,12 @@ def handle_command(s: Settings, message_text: str, chat_id: int, language: Langu
 
 
 def export(s: Settings, chat_id: int, language: Language) -> None:
-    blobs = storage.client().bucket(s.results_bucket).list_blobs(prefix=paths.results_prefix(chat_id))
-    results = [ExtractionResult.model_validate_json(b.download_as_bytes()) for b in blobs]
+    blobs = (
+        storage.client()
+        .bucket(s.results_bucket)
+        .list_blobs(prefix=paths.results_prefix(chat_id), **storage.CALL)
+    )
+    results = [ExtractionResult.model_validate_json(b.download_as_bytes(**storage.CALL)) for b in blobs]
     if not results:
         bot().send_message(chat_id, text("export_empty", language))
         return
@@ -94,8 +98,8 @@ def user_prefixes(s: Settings, chat_id: int) -> list[tuple[str, str]]:
 def delete_user_data(s: Settings, chat_id: int) -> int:
     deleted = 0
     for bucket, prefix in user_prefixes(s, chat_id):
-        for blob in storage.client().bucket(bucket).list_blobs(prefix=prefix):
-            blob.delete()
+        for blob in storage.client().bucket(bucket).list_blobs(prefix=prefix, **storage.CALL):
+            blob.delete(**storage.CALL)
             deleted += 1
     return deleted
 

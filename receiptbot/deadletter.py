@@ -38,7 +38,9 @@ def keep(event: ReceiptUploaded) -> None:
     s = settings()
     bucket = storage.client().bucket(s.raw_bucket)
     try:
-        bucket.copy_blob(bucket.blob(event.raw_object), bucket, paths.failed_photo(event.receipt_id))
+        bucket.copy_blob(
+            bucket.blob(event.raw_object), bucket, paths.failed_photo(event.receipt_id), **storage.CALL
+        )
     except gexc.NotFound:
         log.warning("deadletter: raw photo already gone", receipt_id=event.receipt_id)
     storage.write(

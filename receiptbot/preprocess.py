@@ -27,7 +27,7 @@ def handle_event(data: Any) -> None:
     s = settings()
     started = time.monotonic()
     name = paths.processed_image(event.receipt_id)
-    existing = storage.client().bucket(s.work_bucket).get_blob(name)
+    existing = storage.client().bucket(s.work_bucket).get_blob(name, **storage.CALL)
     if existing is not None:
         qr_json = (existing.metadata or {}).get(QR_METADATA_KEY)
         fiscal_qr = FiscalQR.model_validate_json(qr_json) if qr_json else None

@@ -32,15 +32,18 @@ def allow(s: Settings, chat_id: int, now: float | None = None) -> bool:
     for _ in range(ATTEMPTS):
         if storage.create(s.work_bucket, name, b"1", "text/plain"):
             return True
-        counter = storage.client().bucket(s.work_bucket).get_blob(name)
+        counter = storage.client().bucket(s.work_bucket).get_blob(name, **storage.CALL)
         if counter is None:
             continue
-        count = int(counter.download_as_bytes() or b"0")
+        count = int(counter.download_as_bytes(**storage.CALL) or b"0")
         if count >= s.rate_limit_count:
             return False
         try:
             counter.upload_from_string(
-                str(count + 1), content_type="text/plain", if_generation_match=counter.generation
+                str(count + 1),
+                content_type="text/plain",
+                if_generation_match=counter.generation,
+                **storage.CALL,
             )
             return True
         except gexc.PreconditionFailed:

@@ -13,11 +13,29 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+import requests
 from google.api_core import exceptions as gexc
 from google.cloud import storage
+from google.cloud.storage.retry import DEFAULT_RETRY
+
+# Fail fast: the library's default retries a refused connection for 120 s, far past the few
+# seconds Telegram waits for the webhook. The retry that outlives an outage is Telegram's
+# re-send or Pub/Sub's redelivery. Every call passes these (`**storage.CALL`).
+RETRY_SECONDS = 4.0
+TIMEOUT_SECONDS = 10.0
+CALL = {"retry": DEFAULT_RETRY.with_timeout(RETRY_SECONDS), "timeout": TIMEOUT_SECONDS}
 
 # Transient storage faults: the caller lets them raise so the message is redelivered.
-TRANSIENT_ERRORS = (gexc.ServerError, gexc.TooManyRequests, gexc.ServiceUnavailable, ConnectionError)
+# RetryError is what is left when CALL's retry gives up (e.g. the server cannot be reached).
+TRANSIENT_ERRORS = (
+    gexc.ServerError,
+    gexc.TooManyRequests,
+    gexc.ServiceUnavailable,
+    gexc.RetryError,
+    ConnectionError,
+    requests.ConnectionError,
+    requests.Timeout,
+)
 
 
 @lru_cache(maxsize=1)
@@ -31,11 +49,11 @@ def blob(bucket: str, name: str) -> storage.Blob:
 
 
 def exists(bucket: str, name: str) -> bool:
-    return blob(bucket, name).exists()
+    return blob(bucket, name).exists(**CALL)
 
 
 def read(bucket: str, name: str) -> bytes:
-    return blob(bucket, name).download_as_bytes()
+    return blob(bucket, name).download_as_bytes(**CALL)
 
 
 def read_if_exists(bucket: str, name: str) -> bytes | None:
@@ -51,14 +69,14 @@ def create(bucket: str, name: str, data: bytes, content_type: str, metadata: dic
     if metadata:
         target.metadata = metadata
     try:
-        target.upload_from_string(data, content_type=content_type, if_generation_match=0)
+        target.upload_from_string(data, content_type=content_type, if_generation_match=0, **CALL)
     except gexc.PreconditionFailed:
         return False
     return True
 
 
 def write(bucket: str, name: str, data: bytes, content_type: str) -> None:
-    blob(bucket, name).upload_from_string(data, content_type=content_type)
+    blob(bucket, name).upload_from_string(data, content_type=content_type, **CALL)
 
 
 class ClaimState(Enum):
@@ -82,7 +100,7 @@ class Claim:
     def release(self) -> None:
         """Give the step back (a transient fault): the next delivery takes it at once."""
         try:
-            blob(self.bucket, self.name).delete(if_generation_match=self.generation)
+            blob(self.bucket, self.name).delete(if_generation_match=self.generation, **CALL)
         except (gexc.NotFound, gexc.PreconditionFailed):
             pass
 
@@ -90,7 +108,9 @@ class Claim:
 def _put_claim(bucket: str, name: str, state: str, if_generation_match: int) -> int:
     target = blob(bucket, name)
     body = json.dumps({"state": state, "at": time.time()}).encode()
-    target.upload_from_string(body, content_type="application/json", if_generation_match=if_generation_match)
+    target.upload_from_string(
+        body, content_type="application/json", if_generation_match=if_generation_match, **CALL
+    )
     return target.generation
 
 
@@ -102,7 +122,7 @@ def claim(bucket: str, name: str, timeout_seconds: float) -> tuple[ClaimState, C
         pass
     current = blob(bucket, name)
     try:
-        body = json.loads(current.download_as_bytes())
+        body = json.loads(current.download_as_bytes(**CALL))
     except gexc.NotFound:  # released between our two calls: try once more
         return claim(bucket, name, timeout_seconds)
     if body.get("state") == "done":

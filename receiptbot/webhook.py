@@ -184,7 +184,7 @@ def status_message(s: Settings, rid: str, chat_id: int, message_id: int, languag
         try:
             sent = bot().send_message(chat_id, text("received", language), reply_to=message_id)
         except Exception:
-            storage.blob(s.work_bucket, name).delete()  # let the re-sent update try again
+            storage.blob(s.work_bucket, name).delete(**storage.CALL)  # let the re-sent update try again
             raise
         storage.write(
             s.work_bucket, name, json.dumps({"message_id": sent["message_id"]}).encode(), "application/json"
