@@ -18,6 +18,8 @@ from receiptbot.messages import text
 from receiptbot.settings import settings
 
 QR_METADATA_KEY = "fiscal_qr"
+# imaging's rejection reasons are the user's text keys, but for this one.
+REASON_TEXTS = {"not_image": "not_an_image"}
 
 
 def handle_event(data: Any) -> None:
@@ -46,7 +48,8 @@ def handle_event(data: Any) -> None:
             )
         except imaging.ImageRejected as rejected:
             log.info("preprocess: photo rejected", receipt_id=event.receipt_id, reason=rejected.reason)
-            answer_once(bot(), event, text(rejected.reason, event.language))
+            reason = REASON_TEXTS.get(rejected.reason, rejected.reason)
+            answer_once(bot(), event, text(reason, event.language))
             return
         fiscal_qr = prepared.fiscal_qr
         metadata = {QR_METADATA_KEY: fiscal_qr.model_dump_json()} if fiscal_qr else None
