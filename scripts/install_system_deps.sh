@@ -18,11 +18,14 @@ done
 command -v java >/dev/null || missing+=(default-jre-headless)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 
-emulator_found=0
-for root in /usr/lib/google-cloud-sdk /usr/share/google-cloud-sdk "$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null || true)"; do
-  [ -n "$root" ] && [ -x "$root/platform/pubsub-emulator/bin/cloud-pubsub-emulator" ] && emulator_found=1 && break
-done
-if [ "$emulator_found" = 0 ]; then
+emulator_found() {
+  for root in /usr/lib/google-cloud-sdk /usr/share/google-cloud-sdk; do
+    [ -x "$root/platform/pubsub-emulator/bin/cloud-pubsub-emulator" ] && return 0
+  done
+  root=$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null || true)
+  [ -n "$root" ] && [ -x "$root/platform/pubsub-emulator/bin/cloud-pubsub-emulator" ]
+}
+if ! emulator_found; then
   if apt-cache show google-cloud-cli-pubsub-emulator >/dev/null 2>&1; then
     apt_install google-cloud-cli-pubsub-emulator
   else
