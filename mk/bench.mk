@@ -1,0 +1,10 @@
+# The concurrency benchmark (issue 7): N receipts at once against a sequential baseline.
+BENCH_INSTALLED := $(VENV)/.bench-installed
+
+$(BENCH_INSTALLED): requirements-bench.txt $(INSTALLED)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+.PHONY: bench
+bench: venv system-deps $(BENCH_INSTALLED)  ## concurrency benchmark: N receipts at once vs one at a time (BENCH_LATENCY=3.0)
+	$(PY) scripts/bench.py $(if $(BENCH_LATENCY),--latency $(BENCH_LATENCY))

@@ -1,0 +1,508 @@
+"""The concurrency benchmark: N receipts from N chats at once take about as long as one.
+
+Runs the real local stack with the Gemini stand-in answering after BENCH_LATENCY seconds (only
+the model is a stand-in). A real receipt scan is turned into a 1280 px phone photo, so
+preprocess does real work. For N = 1, 2, 5, 20, 50, N chats post one photo each at the same
+instant; per receipt it measures the webhook's acknowledgement (the POST round trip) and the
+end-to-end time, from the start of the POST to the moment the Telegram stand-in records the
+final answer (its own timestamp of the edit, not our polling). The same is done on a
+sequential baseline: one process, one thread per function, one message at a time per
+subscription. Then the cold-start import time of each function and the bytes sent to Gemini.
+
+Writes bench/results.json, docs/img/bench.png and the generated part of docs/bench.md; the last
+line printed is machine-readable:
+
+    bench n1_p50=<s> n5_p95=<s> n50_p95=<s> ack_p99_ms=<ms> seq_n5_p95=<s> import_webhook_s=<s> ...
+
+Usage: python scripts/bench.py [--latency 3.0] [--sizes 1,2,5,20,50] [--seq-sizes 1,2,5,20]
+(BENCH_LATENCY in the environment sets the default latency).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from phone_photos import phone_photo  # noqa: E402 - scripts/ is on sys.path when run as a script
+
+from devstack.stack import PIPELINE, LocalStack, StackConfig  # noqa: E402
+from devstack.user import INTERIM_TEXTS, TelegramUser  # noqa: E402
+
+RECEIPT = REPO.parent / "shared" / "receipts" / "dev" / "lidl_07042020_06_01569.jpg"
+FALLBACK = REPO / "samples" / "lidl_receipt.jpg"
+RESULTS = REPO / "bench" / "results.json"
+PLOT = REPO / "docs" / "img" / "bench.png"
+DOC = REPO / "docs" / "bench.md"
+DOC_BEGIN, DOC_END = "<!-- bench:begin (written by scripts/bench.py) -->", "<!-- bench:end -->"
+
+SIZES = (1, 2, 5, 20, 50)
+# The sequential baseline at N=50 would take 50 x (latency + overhead), about 3 minutes: opt-in.
+SEQ_SIZES = (1, 2, 5, 20)
+# Small N gets several rounds so that its percentiles rest on more than one or two receipts.
+ROUNDS = {1: 8, 2: 4, 5: 3, 20: 2, 50: 1}
+SEQ_ROUNDS = {1: 3}
+IMPORT_RUNS = 5
+# What the cloud imports on a cold start: main, plus the engine extract imports lazily (Gemini in the cloud).
+IMPORTS = {"webhook": ["main"], "preprocess": ["main"], "extract": ["main", "receiptbot.gemini_engine"]}
+TARGETS = {
+    "n1_p50": 3.4,
+    "n5_p95": 3.6,
+    "n50_p95": 5.0,
+    "ack_p99_ms": 250,
+    "gemini_kb_median": 250,
+    "import_webhook_s": 0.4,
+    "import_preprocess_s": 1.0,
+    "import_extract_s": 1.5,
+}
+GEMINI_TILE, GEMINI_SMALL_SIDE, GEMINI_TOKENS_PER_TILE = 768, 384, 258
+SEQUENTIAL_FUNCTIONS = ("webhook", "preprocess", "extract", "deadletter")
+
+
+# -- the input ---------------------------------------------------------------------------------
+def bench_photo() -> tuple[bytes, str]:
+    """A 1280 px phone photo of a real receipt scan (the sample if the shared set is absent)."""
+    source = RECEIPT
+    if not source.exists():
+        print(f"The shared receipt set is not here ({RECEIPT.parent}): using {FALLBACK.relative_to(REPO)}.")
+        source = FALLBACK
+    return phone_photo(source.read_bytes(), seed=0, long_side=1280), source.name
+
+
+# -- one burst ---------------------------------------------------------------------------------
+def final_answers(stack: LocalStack, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], tuple]:
+    """(chat, message) -> (the stand-in's time of the final answer, its text), for those answered.
+
+    Read in place, in one pass under the stand-in's lock: the stand-ins and the relay share this
+    process, so a costly poll would slow the very pipeline it measures.
+    """
+    found = {}
+    with stack.telegram.lock:
+        for m in stack.telegram.messages.values():
+            if (m.chat_id, m.reply_to) in wanted and m.text not in INTERIM_TEXTS:
+                found[(m.chat_id, m.reply_to)] = (m.edited_at or m.at, m.text)
+    return found
+
+
+def burst(stack: LocalStack, photo: bytes, n: int, first_chat: int, timeout: float) -> list[dict[str, Any]]:
+    """N chats post one photo each at the same instant; one sample per receipt."""
+    users = [
+        TelegramUser(stack.url("webhook"), stack.url("telegram"), stack.webhook_secret, first_chat + i)
+        for i in range(n)
+    ]
+    updates = [user.photo_update(photo) for user in users]  # uploads happen before the clock starts
+    barrier = threading.Barrier(n)
+    samples: list[dict[str, Any]] = [{} for _ in range(n)]
+
+    def send(i: int) -> None:
+        barrier.wait()
+        started = time.time()
+        sent = users[i].post(updates[i])
+        samples[i] = {
+            "chat_id": users[i].chat_id,
+            "message_id": sent.message_id,
+            "status": sent.status,
+            "posted_at": started,
+            "ack_ms": (sent.acked_at - sent.posted_at) * 1000,
+        }
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    deadline = time.monotonic() + timeout
+    pending = {(s["chat_id"], s["message_id"]): s for s in samples}
+    while pending and time.monotonic() < deadline:
+        time.sleep(0.1)  # the answer's time is the stand-in's record, so polling slowly costs no precision
+        for key, (answered_at, answer) in final_answers(stack, set(pending)).items():
+            sample = pending.pop(key)
+            sample["e2e_s"] = answered_at - sample["posted_at"]
+            sample["correct"] = "15.69" in answer  # the stand-in's receipt total
+    for sample in pending.values():
+        sample["e2e_s"] = None  # no answer within the timeout: counted, never hidden
+    return samples
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else math.nan
+
+
+def summarise(n: int, samples: list[dict[str, Any]], latency: float) -> dict[str, Any]:
+    e2e = [s["e2e_s"] for s in samples if s["e2e_s"] is not None]
+    acks = [s["ack_ms"] for s in samples]
+    overhead = [t - latency for t in e2e]
+    return {
+        "n": n,
+        "receipts": len(samples),
+        "rounds": len(samples) // n,
+        "unanswered": sum(s["e2e_s"] is None for s in samples),
+        "wrong_answers": sum(not s.get("correct", True) for s in samples),
+        "webhook_errors": sum(s["status"] != 200 for s in samples),
+        "e2e_p50": percentile(e2e, 50),
+        "e2e_p95": percentile(e2e, 95),
+        "e2e_max": max(e2e, default=math.nan),
+        "overhead_p50": percentile(overhead, 50),
+        "overhead_p95": percentile(overhead, 95),
+        "ack_p50_ms": percentile(acks, 50),
+        "ack_p99_ms": percentile(acks, 99),
+        "e2e_samples": [round(t, 3) for t in e2e],
+        "ack_samples_ms": [round(a, 1) for a in acks],
+    }
+
+
+def run_setup(
+    name: str,
+    config: StackConfig,
+    photo: bytes,
+    sizes: tuple[int, ...],
+    rounds: dict[int, int],
+    latency: float,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every burst size on one stack; returns the summaries and what Gemini was sent."""
+    print(f"\n== {name}: starting the local stack", flush=True)
+    results = []
+    chat = 1_000_000
+    with LocalStack(config) as stack:
+        # One receipt first, not measured: lazy imports and connection pools warm up, as in a warm instance.
+        burst(stack, photo, 1, chat, timeout=60)
+        chat += 1
+        for n in sizes:
+            samples = []
+            for _ in range(rounds.get(n, 1)):
+                samples += burst(stack, photo, n, chat, timeout=60 + 2 * n * (latency + 2))
+                chat += n
+                time.sleep(0.5)  # let the last receipt's bookkeeping finish before the next burst
+            summary = summarise(n, samples, latency)
+            results.append(summary)
+            print(
+                f"   N={n:<3} rounds={summary['rounds']} e2e p50={summary['e2e_p50']:.2f} s "
+                f"p95={summary['e2e_p95']:.2f} s ack p99={summary['ack_p99_ms']:.0f} ms",
+                flush=True,
+            )
+        gemini_requests = list(stack.gemini.requests)
+    return results, gemini_requests
+
+
+def print_table(title: str, rows: list[dict[str, Any]]) -> None:
+    print(f"\n{title}")
+    print(table_lines(rows, markdown=False))
+
+
+def table_lines(rows: list[dict[str, Any]], markdown: bool) -> str:
+    header = [
+        "N",
+        "receipts",
+        "e2e p50 s",
+        "e2e p95 s",
+        "e2e max s",
+        "overhead p50 s",
+        "overhead p95 s",
+        "ack p50 ms",
+        "ack p99 ms",
+        "failed",
+    ]
+    lines = []
+    for r in rows:
+        failed = r["unanswered"] + r["wrong_answers"] + r["webhook_errors"]
+        lines.append(
+            [
+                str(r["n"]),
+                str(r["receipts"]),
+                f"{r['e2e_p50']:.2f}",
+                f"{r['e2e_p95']:.2f}",
+                f"{r['e2e_max']:.2f}",
+                f"{r['overhead_p50']:.2f}",
+                f"{r['overhead_p95']:.2f}",
+                f"{r['ack_p50_ms']:.0f}",
+                f"{r['ack_p99_ms']:.0f}",
+                str(failed),
+            ]
+        )
+    if markdown:
+        out = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
+        return "\n".join(out + ["| " + " | ".join(line) + " |" for line in lines])
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+    fmt = "  ".join(f"{{:>{w}}}" for w in widths)
+    return "\n".join([fmt.format(*header)] + [fmt.format(*line) for line in lines])
+
+
+# -- cold start --------------------------------------------------------------------------------
+def import_seconds(function: str) -> float:
+    """One fresh interpreter: the time to import the function's modules (interpreter start excluded)."""
+    modules = IMPORTS[function]
+    code = (
+        "import importlib, time\nt = time.perf_counter()\n"
+        f"for m in {modules!r}: importlib.import_module(m)\nprint(time.perf_counter() - t)"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'functions' / function}{os.pathsep}{REPO}"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO / "functions" / function,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.strip())
+
+
+def cold_starts() -> dict[str, dict[str, Any]]:
+    result = {}
+    for function, modules in IMPORTS.items():
+        runs = [import_seconds(function) for _ in range(IMPORT_RUNS)]
+        result[function] = {
+            "modules": modules,
+            "median_s": statistics.median(runs),
+            "runs_s": [round(r, 3) for r in runs],
+        }
+        print(
+            f"   {function:<11} import {' + '.join(modules)}: median {statistics.median(runs):.3f} s "
+            f"of {IMPORT_RUNS} fresh processes",
+            flush=True,
+        )
+    return result
+
+
+# -- what Gemini is sent -----------------------------------------------------------------------
+def inline_images(node: Any) -> list[bytes]:
+    """Every inline image in a generateContent body (the SDK sends inlineData, base64)."""
+    if isinstance(node, dict):
+        inline = node.get("inlineData") or node.get("inline_data")
+        if isinstance(inline, dict) and "data" in inline:
+            # The SDK encodes bytes URL-safe; accept either alphabet.
+            return [base64.urlsafe_b64decode(inline["data"].replace("+", "-").replace("/", "_"))]
+        return [image for value in node.values() for image in inline_images(value)]
+    if isinstance(node, list):
+        return [image for value in node for image in inline_images(value)]
+    return []
+
+
+def image_tokens(width: int, height: int) -> int:
+    """Gemini's documented image cost: 258 tokens up to 384 px both sides, else 258 per 768x768 tile."""
+    if width <= GEMINI_SMALL_SIDE and height <= GEMINI_SMALL_SIDE:
+        return GEMINI_TOKENS_PER_TILE
+    return math.ceil(width / GEMINI_TILE) * math.ceil(height / GEMINI_TILE) * GEMINI_TOKENS_PER_TILE
+
+
+def gemini_cost(requests: list[dict[str, Any]]) -> dict[str, Any]:
+    import cv2
+
+    images = [image for r in requests for image in inline_images(r["body"])]
+    if not images:
+        raise SystemExit("Gemini was sent no inline image: the benchmark cannot report its cost")
+    shapes = [
+        cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_UNCHANGED).shape[:2] for image in images
+    ]
+    tokens = [image_tokens(w, h) for h, w in shapes]
+    height, width = shapes[len(shapes) // 2]
+    return {
+        "requests": len(requests),
+        "image_kb_median": statistics.median(len(image) for image in images) / 1000,
+        "request_kb_median": statistics.median(r["bytes"] for r in requests) / 1000,
+        "image_px_example": [width, height],
+        "image_tokens_median": statistics.median(tokens),
+        "token_formula": "258 if both sides <= 384 px, else ceil(w/768) * ceil(h/768) * 258",
+    }
+
+
+# -- outputs -----------------------------------------------------------------------------------
+def plot(parallel: list[dict[str, Any]], sequential: list[dict[str, Any]], latency: float) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=100)
+    for rows, label, colour in (
+        (parallel, "parallel (default stack)", "tab:blue"),
+        (sequential, "sequential baseline", "tab:red"),
+    ):
+        ns = [r["n"] for r in rows]
+        ax.plot(ns, [r["e2e_p50"] for r in rows], "o-", color=colour, label=f"{label}, p50")
+        ax.plot(ns, [r["e2e_p95"] for r in rows], "s--", color=colour, alpha=0.6, label=f"{label}, p95")
+    ax.axhline(latency, color="grey", linestyle=":", label=f"model latency ({latency:g} s)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(SIZES, [str(n) for n in SIZES])
+    ax.set_xlabel("receipts sent at once (N chats)")
+    ax.set_ylabel("end-to-end seconds (photo to answer)")
+    ax.set_title("Receipts in parallel on the local stack (2 cores)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    PLOT.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(PLOT, dpi=100)
+    plt.close(fig)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    cold, gemini, cfg = results["cold_start"], results["gemini"], results["config"]
+    imports = "\n".join(
+        f"| {name} | `{' + '.join(c['modules'])}` | {c['median_s']:.2f} s | "
+        f"{TARGETS[f'import_{name}_s']:.1f} s |"
+        for name, c in cold.items()
+    )
+    return f"""{DOC_BEGIN}
+Measured {cfg["date"]} on {cfg["cpus"]} cores (load average {cfg["load_before"]} before the run), model
+latency {cfg["latency_s"]:g} s, input `{cfg["input"]}` as a {cfg["photo_kb"]:.0f} KB 1280 px phone photo.
+Rounds pooled per N: {cfg["rounds"]} (parallel), {cfg["seq_rounds"]} (sequential).
+
+**Parallel** (the default stack: THREADS {cfg["threads"]},
+relay up to {cfg["max_in_flight"]} messages in flight per subscription):
+
+{table_lines(results["parallel"], markdown=True)}
+
+**Sequential baseline** (THREADS=1, WORKERS=1 for every function, relay one message at a time):
+
+{table_lines(results["sequential"], markdown=True)}
+
+![end-to-end time against N](img/bench.png)
+
+**Cold start** (the median of {IMPORT_RUNS} fresh processes; import time, interpreter start excluded):
+
+| function | imports | median | target |
+|---|---|---:|---:|
+{imports}
+
+**Sent to Gemini per receipt** (median of {gemini["requests"]} requests): image
+{gemini["image_kb_median"]:.0f} KB ({gemini["image_px_example"][0]}x{gemini["image_px_example"][1]} px,
+grayscale JPEG), request body {gemini["request_kb_median"]:.0f} KB (base64 and prompt), about
+{gemini["image_tokens_median"]:.0f} image tokens ({gemini["token_formula"]}).
+
+`{results["last_line"]}`
+{DOC_END}"""
+
+
+def write_doc(results: dict[str, Any]) -> None:
+    generated = markdown(results)
+    if DOC.exists() and DOC_BEGIN in DOC.read_text():
+        text = DOC.read_text()
+        start, end = text.index(DOC_BEGIN), text.index(DOC_END) + len(DOC_END)
+        DOC.write_text(text[:start] + generated + text[end:])
+    else:
+        DOC.parent.mkdir(parents=True, exist_ok=True)
+        DOC.write_text(f"# The concurrency benchmark\n\n`make bench`\n\n{generated}\n")
+
+
+def last_line(parallel: list[dict], sequential: list[dict], cold: dict, gemini: dict) -> str:
+    by_n = {r["n"]: r for r in parallel}
+    seq = {r["n"]: r for r in sequential}
+    figures = {
+        "n1_p50": f"{by_n[1]['e2e_p50']:.2f}" if 1 in by_n else "nan",
+        "n5_p95": f"{by_n[5]['e2e_p95']:.2f}" if 5 in by_n else "nan",
+        "n50_p95": f"{by_n[50]['e2e_p95']:.2f}" if 50 in by_n else "nan",
+        "ack_p99_ms": f"{by_n[max(by_n)]['ack_p99_ms']:.0f}",
+        "seq_n5_p95": f"{seq[5]['e2e_p95']:.2f}" if 5 in seq else "nan",
+        **{f"import_{name}_s": f"{c['median_s']:.2f}" for name, c in cold.items()},
+        "gemini_kb_median": f"{gemini['image_kb_median']:.0f}",
+    }
+    return "bench " + " ".join(f"{k}={v}" for k, v in figures.items())
+
+
+def verdicts(line: str) -> list[str]:
+    figures = dict(pair.split("=") for pair in line.split()[1:])
+    return [
+        f"   {name:<20} {float(figures[name]):>8g}  target <= {target:g}  "
+        f"{'met' if float(figures[name]) <= target else 'MISSED'}"
+        for name, target in TARGETS.items()
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=float, default=float(os.environ.get("BENCH_LATENCY") or 3.0))
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--seq-sizes", default=",".join(map(str, SEQ_SIZES)))
+    args = parser.parse_args()
+    sizes = tuple(int(n) for n in args.sizes.split(","))
+    seq_sizes = tuple(int(n) for n in args.seq_sizes.split(","))
+    latency = args.latency
+    load_before = round(os.getloadavg()[0], 1)
+
+    print("== cold start: each function's imports in fresh processes", flush=True)
+    cold = cold_starts()
+    photo, source = bench_photo()
+    print(
+        f"\nInput: {source} as a {len(photo) / 1000:.0f} KB 1280 px phone photo; model latency {latency:g} s"
+    )
+
+    logs = Path(tempfile.mkdtemp(prefix="bench-logs-"))
+    parallel_config = StackConfig(engine="gemini", gemini_latency_seconds=latency, log_dir=logs / "parallel")
+    parallel, gemini_requests = run_setup("parallel", parallel_config, photo, sizes, ROUNDS, latency)
+    sequential_config = StackConfig(
+        engine="gemini",
+        gemini_latency_seconds=latency,
+        threads=dict.fromkeys(SEQUENTIAL_FUNCTIONS, 1),
+        workers=dict.fromkeys(SEQUENTIAL_FUNCTIONS, 1),
+        max_in_flight=1,
+        log_dir=logs / "sequential",
+    )
+    sequential, _ = run_setup("sequential baseline", sequential_config, photo, seq_sizes, SEQ_ROUNDS, latency)
+    gemini = gemini_cost(gemini_requests)
+
+    line = last_line(parallel, sequential, cold, gemini)
+    results = {
+        "config": {
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="minutes"),
+            "cpus": os.cpu_count(),
+            "load_before": load_before,
+            "load_after": round(os.getloadavg()[0], 1),
+            "latency_s": latency,
+            "input": source,
+            "photo_kb": len(photo) / 1000,
+            "rounds": {n: ROUNDS.get(n, 1) for n in sizes},
+            "seq_rounds": {n: SEQ_ROUNDS.get(n, 1) for n in seq_sizes},
+            "threads": parallel_config.threads,
+            "max_in_flight": parallel_config.max_in_flight,
+            "deployed": {
+                name: {k: f[k] for k in ("cpu", "max_instance_request_concurrency", "max_instance_count")}
+                for name, f in PIPELINE["functions"].items()
+            },
+            "logs": str(logs),
+        },
+        "parallel": parallel,
+        "sequential": sequential,
+        "cold_start": cold,
+        "gemini": gemini,
+        "targets": TARGETS,
+        "last_line": line,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+    plot(parallel, sequential, latency)
+    write_doc(results)
+
+    print_table(f"Parallel (default stack), model latency {latency:g} s:", parallel)
+    print_table("Sequential baseline (one process, one thread, one message at a time):", sequential)
+    print(
+        f"\nSent to Gemini: image median {gemini['image_kb_median']:.0f} KB, "
+        f"~{gemini['image_tokens_median']:.0f} image tokens ({gemini['token_formula']})"
+    )
+    print(
+        f"Wrote {RESULTS.relative_to(REPO)}, {PLOT.relative_to(REPO)}, {DOC.relative_to(REPO)}; "
+        f"function logs in {logs}\nTargets:"
+    )
+    print("\n".join(verdicts(line)))
+    print(line)
+
+
+if __name__ == "__main__":
+    main()
