@@ -146,6 +146,7 @@ CURRENCY_MARKS = (
 _CYR_TO_LAT = str.maketrans("АВЕКМНОРСТУХаеорсух", "ABEKMHOPCTYXaeopcyx")
 _LAT_TO_CYR = str.maketrans("ABEKMHOPCTYXaeopcyx", "АВЕКМНОРСТУХаеорсух")
 
+CENT = Decimal("0.01")
 _CYR = re.compile(r"[А-Яа-яЁё]")
 _LAT = re.compile(r"[A-Za-zÄÖÜäöüß]")
 # 12,34 / 12.34 / 1234,50 with OCR's stray spaces ("19, 46", "40 ,00"); a grouped form for
@@ -154,13 +155,17 @@ _AMOUNT = re.compile(r"(?<![\d.,])(-?\d{1,6}) ?[.,] ?(\d{2})(\d?)(?![\d%])")
 _AMOUNT_GROUPED = re.compile(r"(?<![\d.,])(-?\d{1,3}(?:[ \u00a0]\d{3})+)[.,](\d{2})(?![\d%])")
 _DATE_DMY = re.compile(r"(?<!\d)(\d{1,2}) ?[./,-] ?(\d{1,2}) ?[./,-] ?((?:19|20)\d{2}|\d{2})(?!\d)")
 _DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
+_CLOCK = re.compile(
+    r"(?<![\d.,])\d{1,2}[.:,]\d{2} ?(?:UHR|H)\b", re.I
+)  # "9.00 Uhr - 20.00 Uhr" opening hours
 _TIME = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]) ?: ?([0-5]\d)(?: ?: ?[0-5]\d)?(?![\d])")
 _PERCENT = re.compile(r"(\d{1,2})(?:[.,](\d{1,2}))? ?%")
-# "2 x 4,85", "2,000 x 3,99", "2 Rolle x 4,85" and the other way round, "0,99 x 2".
+# "2 x 4,85", "2,000 x 3,99", "2 Rolle x 4,85" and the other way round, "0,99 x 2" (OCR reads
+# that "x" as "%" at times; the item check that quantity x price = amount keeps it honest).
 _QTY_TIMES_PRICE = re.compile(
-    r"(?<![\d,.])(\d{1,4}(?:[.,]\d{1,3})?) ?[a-zA-Z]{0,6} ?[x×*] ?(\d{1,5}[.,]\d{2})(?!\d)"
+    r"(?<![\d,.])(\d{1,4}(?:[.,]\d{1,3})?) ?[a-zA-Z]{0,6} ?[x×*%] ?(\d{1,5}[.,]\d{2})(?!\d)"
 )
-_PRICE_TIMES_QTY = re.compile(r"(?<![\d,.])(\d{1,5}[.,]\d{2}) ?[x×*] ?(\d{1,3})(?![\d,.])")
+_PRICE_TIMES_QTY = re.compile(r"(?<![\d,.])(\d{1,5}[.,]\d{2}) ?[x×*%] ?(\d{1,3})(?![\d,.])")
 _INN = re.compile(r"ИНН[:\s]*(\d{10}|\d{12})(?!\d)")
 _VAT_ID = re.compile(r"(?:UST|UID|VAT)[-.\s]*(?:ID)?[-.\s]*(?:NR|NO)?[.:\s]*(DE ?\d{3} ?\d{3} ?\d{3})", re.I)
 _FISCAL = {"fn": re.compile(r"ФН[:\s№]*(\d{16})"), "fd": re.compile(r"ФД[:\s№]*(\d{1,10})"),
@@ -243,7 +248,7 @@ def _lines(text: str, cyrillic_doc: bool) -> list[_Line]:
 
 def _amounts(text: str, grouped: bool) -> list[Decimal]:
     # Dates and times look like amounts ("15.04" in "15.04.20"); take them out first.
-    text = _TIME.sub(" ", _DATE_DMY.sub(" ", text))
+    text = _CLOCK.sub(" ", _TIME.sub(" ", _DATE_DMY.sub(" ", text)))
     found: list[tuple[int, Decimal]] = []
     if grouped:
         for m in _AMOUNT_GROUPED.finditer(text):
@@ -316,7 +321,8 @@ def _total_votes(lines: list[_Line], items: list[Item]) -> Counter[Decimal]:
                 votes[given - back] += 4  # paid minus change is the total
     item_sum = sum((item.amount for item in items if item.amount is not None), Decimal(0))
     if item_sum in votes:
-        votes[item_sum] += 4
+        # Several amounts read one by one that add up to a candidate exactly: rarely chance.
+        votes[item_sum] += 6 if len(items) > 1 else 4
     return votes
 
 
@@ -420,37 +426,49 @@ def _first_name_line(lines: list[_Line]) -> str | None:
 
 
 def _items(lines: list[_Line]) -> list[Item]:
-    """Lines above the first total that end in an amount and start with a name."""
+    """Lines above the first total that start with a name and end in an amount."""
     items: list[Item] = []
-    pending_qty: tuple[Decimal, Decimal] | None = None
+    pending: tuple[Decimal, Decimal] | None = None  # a quantity printed above its item's line
     for index, line in enumerate(lines):
         kind = _kind(line)
         if kind in ("total", "card", "cash", "change"):
             break
-        qty = _quantity(line.text)
-        name = re.sub(r"[\d.,%*x×€]+|\b[A-Z]\b", " ", line.text.split("  ")[0])
-        name = " ".join(w for w in name.split() if len(w) >= 2).strip(" -|:;")
-        has_name = len(re.findall(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]", name)) >= 3
         if kind != "item" or not line.amounts:
-            pending_qty = None
+            pending = None
             continue
-        amount = line.amounts[-1]
-        if qty and not has_name and index > 0:
-            # "2,000 x 3,99 7,98" under its name line: the name is above.
-            above = lines[index - 1]
-            if not above.amounts and _kind(above) == "item" and len(above.text) >= 3:
-                items.append(Item(name=above.text, quantity=qty[0], unit_price=qty[1], amount=amount))
-            elif len(line.amounts) == 1:
-                pending_qty = qty  # "2 Rolle x 4,85" above its item line
+        qty, amount, name = _quantity(line.text), line.amounts[-1], _item_name(line.text)
+        if qty and amount != qty[1] and abs(qty[0] * qty[1] - amount) > CENT:
+            qty = None  # the numbers do not multiply out: not a quantity
+        if qty and amount == qty[1]:
+            # A line of its own, "0,162 kg x 1,15" or "2 Rolle x 4,85": it belongs to the item
+            # above when that one's amount is the product, else to the item below.
+            above = items[-1] if items else None
+            if above and above.amount is not None and abs(above.amount - qty[0] * qty[1]) <= CENT:
+                above.quantity, above.unit_price = qty
+            else:
+                pending = qty
             continue
-        if not has_name:
+        if qty and not name:
+            # "2,000 x 3,99 7,98" under its name line, which has no amount.
+            above_line = lines[index - 1] if index else None
+            above_name = _item_name(above_line.text) if above_line and not above_line.amounts else ""
+            if above_name:
+                items.append(Item(name=above_name, quantity=qty[0], unit_price=qty[1], amount=amount))
             continue
-        quantity, unit_price = qty or pending_qty or (None, None)
-        if qty is None and pending_qty is None and len(line.amounts) == 1:
-            quantity = None
-        items.append(Item(name=name, quantity=quantity, unit_price=unit_price, amount=amount))
-        pending_qty = None
+        if name:
+            quantity, unit_price = qty or pending or (None, None)
+            items.append(Item(name=name, quantity=quantity, unit_price=unit_price, amount=amount))
+        pending = None
     return items
+
+
+def _item_name(text: str) -> str:
+    """The words before a line's last amount: tokens with two letters or more ("0,2 L", "A" go)."""
+    starts = [m.start() for m in _AMOUNT.finditer(text)]
+    head = text[: starts[-1]] if starts else text
+    words = [w for w in head.split() if len(re.findall(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]", w)) >= 2]
+    name = " ".join(words).strip(" -|:;.,_")
+    return name if len(re.findall(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]", name)) >= 3 else ""
 
 
 def _quantity(text: str) -> tuple[Decimal, Decimal] | None:
@@ -488,7 +506,7 @@ def _taxes(lines: list[_Line]) -> list[TaxLine]:
 
 
 def _tax_amount(amounts: list[Decimal], rate: Decimal) -> Decimal | None:
-    tolerance = Decimal("0.02")
+    tolerance = 2 * CENT
     for tax in amounts:
         for base in amounts:
             if base <= tax:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -111,6 +112,9 @@ def main() -> int:
     if not files:
         print(f"eval-extract: skipped, no *.jpg receipts in {args.dir} (set RECEIPTS_DIR to such a folder)")
         return 0
+    if not shutil.which("tesseract"):
+        print("eval-extract: tesseract is not installed; run `make system-deps` first")
+        return 1
     prep = "imaging.prepare(reader='ocr')" if imaging else "grayscale decode only (no receiptbot.imaging yet)"
     print(f"{len(files)} receipts in {args.dir}; preparation: {prep}; psm {args.psm}, {args.languages}")
 
