@@ -22,7 +22,8 @@ from receiptbot.settings import Settings, settings
 from receiptbot.telegram import FileTooLarge, TelegramError, TelegramUnavailable
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
-RAW_IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
+# What preprocess decodes; anything else (HEIC, GIF, PDF…) is answered at once with "send a photo".
+RAW_IMAGE_TYPES = ("image/jpeg", "image/jpg", "image/png", "image/webp", "image/bmp")
 STATUS_WAIT_SECONDS = 3.0
 
 Response = tuple[str, int]
