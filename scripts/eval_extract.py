@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -35,6 +36,7 @@ try:
 except ImportError:  # the preprocessing module is not there yet: a plain grayscale decode
     imaging = None
 
+TABLE = "{:34} {:>8} {:>8} {:2}  {:10} {:10} {:2}  {:10} {:24} {:2} {:>6} {:>5}"
 DEFAULT_DIR = REPO.parent / "shared" / "receipts" / "dev"
 
 
@@ -47,7 +49,8 @@ class Row:
     got_merchant: str | None = None
     got_date: str | None = None
     got_total: Decimal | None = None
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall clock: preparation, OCR and parsing
+    cpu_seconds: float = 0.0  # CPU of this worker and its tesseract: steady on a busy machine
     error: str = ""
 
     @property
@@ -66,7 +69,7 @@ class Row:
 
 def truth(path: Path) -> Row:
     """Ground truth from MERCHANT_DDMMYYYY_NUMITEMS_TOTALCENTS.jpg."""
-    merchant, ddmmyyyy, _items, cents = path.stem.split("_")
+    merchant, ddmmyyyy, _items, cents = path.name.split(".")[0].split("_")  # "x.normal.jpg" too
     day = f"{ddmmyyyy[4:]}-{ddmmyyyy[2:4]}-{ddmmyyyy[:2]}"
     return Row(path.name, merchant, day, Decimal(int(cents)) / 100)
 
@@ -85,15 +88,20 @@ def prepared(data: bytes) -> bytes:
 def evaluate(job: tuple[Path, int, str]) -> Row:
     path, psm, languages = job
     row = truth(path)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _cpu()
     try:
         receipt = offline_engine.read_receipt(prepared(path.read_bytes()), languages=languages, psm=psm)
     except Exception as exc:  # one bad receipt is a miss in the table, not the end of the run
         row.error = f"{type(exc).__name__}: {exc}"[:60]
     else:
         row.got_merchant, row.got_date, row.got_total = receipt.merchant.name, receipt.date, receipt.total
-    row.seconds = time.perf_counter() - started
+    row.seconds, row.cpu_seconds = time.perf_counter() - started, _cpu() - cpu_started
     return row
+
+
+def _cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def mark(ok: bool) -> str:
@@ -121,20 +129,26 @@ def main() -> int:
     with Pool(args.workers) as pool:
         rows = pool.map(evaluate, [(f, args.psm, args.languages) for f in files], chunksize=1)
 
-    print(f"{'file':34} {'total':>9} {'got':>9}    {'date':10} {'got':10}    {'merchant':10} got   seconds")
+    print(
+        TABLE.format("file", "total", "got", "", "date", "got", "", "merchant", "got", "", "wall s", "cpu s")
+    )
     for r in rows:
-        got_merchant = r.error or (r.got_merchant or "-")[:24]
         print(
-            f"{r.file:34} {r.total!s:>9} {r.got_total!s:>9} {mark(r.total_ok)} {r.date:10} "
-            f"{r.got_date!s:10} {mark(r.date_ok)} {r.merchant:10} {got_merchant:24} {mark(r.merchant_ok)}"
-            f" {r.seconds:5.1f}"
-        )
+            TABLE.format(
+                r.file, str(r.total), str(r.got_total), mark(r.total_ok),
+                r.date, str(r.got_date), mark(r.date_ok),
+                r.merchant, (r.error or str(r.got_merchant))[:24], mark(r.merchant_ok),
+                f"{r.seconds:.1f}", f"{r.cpu_seconds:.1f}",
+            )
+        )  # fmt: skip
     n = len(rows)
     total = sum(r.total_ok for r in rows) / n
     day = sum(r.date_ok for r in rows) / n
     merchant = sum(r.merchant_ok for r in rows) / n
     seconds = statistics.median(r.seconds for r in rows)
-    print(f"accuracy: total {total:.0%}, date {day:.0%}, merchant {merchant:.0%}; median {seconds:.1f} s")
+    cpu = statistics.median(r.cpu_seconds for r in rows)
+    print(f"accuracy: total {total:.0%}, date {day:.0%}, merchant {merchant:.0%}")
+    print(f"median per receipt: {seconds:.1f} s wall, {cpu:.1f} s CPU ({args.workers} workers)")
     fields = f"total={total:.2f} date={day:.2f} merchant={merchant:.2f}"
     print(f"eval-extract n={n} {fields} seconds_median={seconds:.1f}")
     return 0
