@@ -184,7 +184,6 @@ class LocalStack:
         self._start_process(
             "pubsub",
             [str(pubsub_emulator_command()), "--host=127.0.0.1", f"--port={self.ports['pubsub']}"],
-            start_new_session=True,
         )
         self.start_gcs()
         for standin, name in ((self.telegram, "telegram"), (self.gemini, "gemini")):
@@ -228,14 +227,17 @@ class LocalStack:
         wait_for_port(self.ports[name], 20, self.processes[name], name)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Signal the whole process group: a function is a gunicorn master and its worker, and a
+        worker whose master alone was killed would finish its requests as if nothing happened."""
         process = self.processes.pop(name)
-        process.send_signal(sig)
+        os.killpg(process.pid, sig)
         process.wait(timeout=10)
 
     def _start_process(self, name: str, command: list[str], env: dict | None = None, **kwargs) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
+        # Its own process group, so kill() reaches every process it forks.
         self.processes[name] = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env=env, **kwargs
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True, **kwargs
         )
 
     def _create_buckets(self) -> None:
