@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,23 +20,62 @@ SAMPLE = REPO / "samples" / "lidl_receipt.jpg"
 _chat_ids = itertools.count(10_000)
 
 
+@dataclass(frozen=True)
+class StartedStack:
+    log_dir: Path
+    secrets: tuple[str, ...]
+
+
+# Every stack of the session, so the secret scan at the end reads all of their logs.
+STARTED: list[StartedStack] = []
+
+
 def stack_config(tmp_path_factory: pytest.TempPathFactory, name: str, **kwargs) -> StackConfig:
     # Short retry backoff so redelivery tests finish in seconds; pipeline.json keeps the cloud's.
     defaults = {"min_backoff_seconds": 1, "max_backoff_seconds": 2, "taps": True}
     return StackConfig(log_dir=tmp_path_factory.mktemp(f"logs-{name}"), **(defaults | kwargs))
 
 
+@contextmanager
+def running_stack(tmp_path_factory: pytest.TempPathFactory, name: str, **kwargs) -> Iterator[LocalStack]:
+    """A started stack (see stack_config), registered for the secret scan; stopped on exit."""
+    with LocalStack(stack_config(tmp_path_factory, name, **kwargs)) as running:
+        STARTED.append(
+            StartedStack(running.log_dir, (running.bot_token, running.webhook_secret, running.gemini_key))
+        )
+        yield running
+
+
+def secrets_in_logs() -> list[str]:
+    """`file: line` for every log line of every stack so far that holds one of that stack's secrets."""
+    leaks = []
+    for started in STARTED:
+        for path in sorted(started.log_dir.glob("*.log")):
+            for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+                if any(secret in line for secret in started.secrets):
+                    leaks.append(f"{path.name}:{number}")
+    return leaks
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_log() -> Iterator[None]:
+    """After the whole session: no stack's log holds its bot token, webhook secret or Gemini key."""
+    yield
+    leaks = secrets_in_logs()
+    assert not leaks, f"secrets in log lines: {leaks}"
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     """The offline stack (Tesseract), as `make demo` runs it."""
-    with LocalStack(stack_config(tmp_path_factory, "offline", engine="tesseract")) as running:
+    with running_stack(tmp_path_factory, "offline", engine="tesseract") as running:
         yield running
 
 
 @pytest.fixture(scope="session")
 def gemini_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     """The Gemini stack: the real google-genai SDK against the generateContent stand-in."""
-    with LocalStack(stack_config(tmp_path_factory, "gemini", engine="gemini")) as running:
+    with running_stack(tmp_path_factory, "gemini", engine="gemini") as running:
         yield running
 
 
