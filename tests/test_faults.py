@@ -1,0 +1,220 @@
+"""Fault injection on the real local stack: nothing lost, nothing doubled (issue 5, (a) to (f)).
+
+One stack for the file, with the Gemini engine (its stand-in can be told to fail or to be slow),
+short Pub/Sub backoff (five attempts take about ten seconds) and a short claim timeout, so a
+claim left by a killed process is taken over within the test.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from conftest import SAMPLE, objects, published, running_stack, user_of
+from google.cloud import pubsub_v1
+
+from devstack.stack import PROJECT, LocalStack
+from devstack.user import INTERIM_TEXTS, TelegramUser
+from receiptbot import paths, replay
+from receiptbot.messages import TEXTS
+
+CLAIM_TIMEOUT_SECONDS = 4
+FINAL_FAILURE = set(TEXTS["final_failure"].values())
+
+
+@pytest.fixture(scope="module")
+def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    with running_stack(
+        tmp_path_factory,
+        "faults",
+        engine="gemini",
+        min_backoff_seconds=1,
+        max_backoff_seconds=3,
+        extra_env={"CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT_SECONDS)},
+    ) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def healthy_standins(fault_stack: LocalStack) -> Iterator[None]:
+    """Every test starts, and leaves, the stand-ins healthy and fast."""
+    yield
+    with fault_stack.gemini.lock:
+        fault_stack.gemini.fail_next, fault_stack.gemini.always_fail = [], None
+        fault_stack.gemini.latency_seconds = 0.0
+    with fault_stack.telegram.lock:
+        fault_stack.telegram.failures.clear()
+
+
+def final_texts(user: TelegramUser) -> list[str]:
+    """Every answer the user has seen: each text a bot message ever showed, but the interim ones."""
+    return [t for m in user.chat() for t in [*m["edits"], m["text"]] if t not in INTERIM_TEXTS]
+
+
+def assert_answered_once(user: TelegramUser, message_id: int, timeout: float = 60) -> dict:
+    answer = user.wait_for_answer(message_id, timeout=timeout)
+    time.sleep(1.5)  # room for a second answer to show up, were the pipeline to send one
+    assert len(user.chat()) == 1, user.chat()
+    assert final_texts(user) == [answer["text"]]
+    return answer
+
+
+def publish_again(topic: str, event: dict) -> None:
+    """A Pub/Sub redelivery, as the emulator or the cloud may do it at any time."""
+    publisher = pubsub_v1.PublisherClient()
+    publisher.publish(publisher.topic_path(PROJECT, topic), json.dumps(event).encode()).result(timeout=10)
+
+
+def first_event_of_each(topic: str, rids: list[str], timeout: float = 10) -> list[dict]:
+    """One published event per receipt id, read off the topic's tap."""
+    found: dict[str, dict] = {}
+    deadline = time.monotonic() + timeout
+    while set(found) != set(rids) and time.monotonic() < deadline:
+        for event in published(topic, wait=1):
+            if event["receipt_id"] in rids:
+                found.setdefault(event["receipt_id"], event)
+    assert set(found) == set(rids), f"no event on {topic} for {set(rids) - set(found)}"
+    return list(found.values())
+
+
+def test_a_storage_outage_answers_5xx_fast_and_loses_nothing(fault_stack: LocalStack) -> None:
+    users = [user_of(fault_stack) for _ in range(3)]
+    updates = [user.photo_update(SAMPLE.read_bytes()) for user in users]
+    fault_stack.kill("gcs", signal.SIGTERM)
+    try:
+        for user, update in zip(users, updates, strict=True):
+            sent = user.post(update)
+            assert sent.status >= 500
+            # Well within Telegram's patience: the storage client must not retry for two minutes.
+            assert sent.acked_at - sent.posted_at < 8
+    finally:
+        fault_stack.restart("gcs")
+    for user, update in zip(users, updates, strict=True):  # Telegram re-sends what got no 200
+        assert user.post(update).status == 200
+    for user, update in zip(users, updates, strict=True):
+        sent_id = update["message"]["message_id"]
+        assert "15.69" in assert_answered_once(user, sent_id)["text"]
+        raw = paths.raw_photo(paths.receipt_id(user.chat_id, sent_id))
+        assert objects("RAW_BUCKET", raw) == {raw: SAMPLE.read_bytes()}
+
+
+@pytest.mark.parametrize("codes", [[429, 429, 429], [500, 503, 500]], ids=["429", "5xx"])
+def test_b_gemini_failing_the_first_calls_still_answers_each_receipt_once(
+    fault_stack: LocalStack, codes: list[int]
+) -> None:
+    fault_stack.gemini.fail_next = list(codes)
+    users = [user_of(fault_stack) for _ in range(2)]
+    sent = [user.send_photo(SAMPLE.read_bytes()) for user in users]
+    assert [s.status for s in sent] == [200, 200]
+    for user, s in zip(users, sent, strict=True):
+        assert "15.69" in assert_answered_once(user, s.message_id)["text"]
+    assert fault_stack.gemini.fail_next == []  # every scripted failure was met
+
+
+def test_c_gemini_always_failing_tells_each_user_once_and_dead_letters(fault_stack: LocalStack) -> None:
+    fault_stack.gemini.always_fail = 500
+    users = [user_of(fault_stack) for _ in range(2)]
+    sent = [user.send_photo(SAMPLE.read_bytes()) for user in users]
+    rids = [paths.receipt_id(user.chat_id, s.message_id) for user, s in zip(users, sent, strict=True)]
+    for user, s in zip(users, sent, strict=True):
+        answer = assert_answered_once(user, s.message_id)
+        assert answer["text"] in FINAL_FAILURE
+    dead = published("receipts-preprocessed-dead-letter", wait=3)
+    for rid in rids:
+        assert [e["receipt_id"] for e in dead].count(rid) >= 1
+        kept = objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/")
+        assert kept[paths.failed_photo(rid)] == SAMPLE.read_bytes()
+        assert json.loads(kept[paths.failed_event(rid)])["receipt_id"] == rid
+
+    # The model is back: `make replay` sends the kept receipts through again, and they are answered.
+    fault_stack.gemini.always_fail = None
+    replayed = replay.replay_failed()
+    assert set(rids) <= set(replayed)
+    for user, rid in zip(users, rids, strict=True):
+        deadline = time.monotonic() + 30
+        while "15.69" not in user.chat()[0]["text"] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "15.69" in user.chat()[0]["text"]
+        assert len(user.chat()) == 1
+        assert objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/") == {}
+        results = objects("RESULTS_BUCKET", paths.results_prefix(user.chat_id))
+        assert paths.result(user.chat_id, rid) in results
+
+
+def test_d_repeated_updates_and_redelivered_messages_answer_once(fault_stack: LocalStack) -> None:
+    concurrent, sequential = user_of(fault_stack), user_of(fault_stack)
+    update_c = concurrent.photo_update(SAMPLE.read_bytes())
+    update_s = sequential.photo_update(SAMPLE.read_bytes())
+    statuses: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: statuses.append(concurrent.post(update_c).status)) for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    statuses += [sequential.post(update_s).status for _ in range(3)]
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 6
+
+    rids = []
+    for user, update in ((concurrent, update_c), (sequential, update_s)):
+        message_id = update["message"]["message_id"]
+        assert_answered_once(user, message_id)
+        rids.append(paths.receipt_id(user.chat_id, message_id))
+        assert list(objects("RAW_BUCKET", f"raw/{user.chat_id}_")) == [paths.raw_photo(rids[-1])]
+    # Pub/Sub redelivers both steps' messages long after the answer: still one answer.
+    for topic in ("receipts-uploaded", "receipts-preprocessed"):
+        for event in first_event_of_each(topic, rids):
+            publish_again(topic, event)
+    time.sleep(3)
+    for user in (concurrent, sequential):
+        assert len(user.chat()) == 1 and len(final_texts(user)) == 1
+
+
+def test_e_extract_killed_mid_receipt_still_answers_once(fault_stack: LocalStack) -> None:
+    fault_stack.gemini.latency_seconds = 3
+    seen = len(fault_stack.gemini.requests)
+    user = user_of(fault_stack)
+    sent = user.send_photo(SAMPLE.read_bytes())
+    deadline = time.monotonic() + 20
+    while len(fault_stack.gemini.requests) == seen:  # extract is inside the Gemini call now
+        assert time.monotonic() < deadline, "extract never called Gemini"
+        time.sleep(0.05)
+    fault_stack.kill("extract", signal.SIGKILL)
+    fault_stack.gemini.latency_seconds = 0.5
+    fault_stack.restart("extract")
+    answer = assert_answered_once(user, sent.message_id, timeout=60)
+    assert "15.69" in answer["text"]  # read, not given up on
+    assert len(fault_stack.gemini.requests) >= seen + 2
+    rid = paths.receipt_id(user.chat_id, sent.message_id)
+    assert objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/") == {}  # and never dead-lettered
+
+
+def test_f_telegram_429_is_waited_out_and_the_answer_arrives(fault_stack: LocalStack) -> None:
+    fault_stack.telegram.failures.append(
+        {
+            "method": "editMessageText",
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "retry_after": 1,
+            "count": 1,
+        }
+    )
+    user = user_of(fault_stack)
+    sent = user.send_photo(SAMPLE.read_bytes())
+    status = user.chat()[0]
+    answer = assert_answered_once(user, sent.message_id)
+    assert "15.69" in answer["text"]
+    with fault_stack.telegram.lock:
+        edits = [
+            c["at"]
+            for c in fault_stack.telegram.calls
+            if c["method"] == "editMessageText" and c["params"].get("message_id") == status["message_id"]
+        ]
+    assert len(edits) == 2  # the refused one, then the one after the wait
+    assert edits[1] - edits[0] >= 1.0
+    assert answer["edited_at"] >= edits[0] + 1.0
