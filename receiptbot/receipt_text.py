@@ -33,6 +33,7 @@ TOTAL_WORDS = (
     "ИТОГО",
     "К ОПЛАТЕ",
     "ВСЕГО",
+    "СУММА",
 )
 # Lines that show what was paid by card; on a card slip the amount equals the total.
 CARD_WORDS = (
@@ -140,6 +141,10 @@ CURRENCY_MARKS = (
     ("KZT", ("₸", "KZT", "ТГ")),
     ("BYN", ("BYN",)),
     ("PLN", ("PLN", "ZŁ", "ZL")),
+)
+
+_SLIP_AMOUNT = re.compile(
+    r"(?:EUR|EURO|€|USD|\$|RUB|РУБ\.?|₽|£|GBP)[ :.=_]*[-\d., ]+|[-\d., ]+ ?(?:EUR|€|РУБ\.?|₽)"
 )
 
 # Cyrillic letters OCR puts into Latin words (and back), when a model for each script runs.
@@ -287,8 +292,8 @@ def _kind(line: _Line) -> str:
         return "total"
     if card:
         return "card"
-    if re.fullmatch(r"(EUR|EURO|€|USD|\$|RUB|РУБ\.?|₽)?[ :.=_]*[-\d., ]+(EUR|€|РУБ\.?|₽)?", up.strip()):
-        return "bare"  # "EUR 15,69" alone: the amount line of a card slip
+    if _SLIP_AMOUNT.fullmatch(up.strip()):
+        return "bare"  # "EUR 15,69" alone: the amount line of a card slip (a bare "1,99" is not)
     return "item"
 
 
