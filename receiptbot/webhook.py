@@ -51,8 +51,12 @@ def handle_request(request: Request) -> Response:
         return "request body too large", 413
     if not request.is_json:
         return "expected application/json", 415
+    # Read at most one byte past the limit: a chunked body has no Content-Length to refuse early.
+    body = request.stream.read(s.max_body_bytes + 1)
+    if len(body) > s.max_body_bytes:
+        return "request body too large", 413
     try:
-        update = json.loads(request.get_data(cache=False, as_text=False)[: s.max_body_bytes + 1])
+        update = json.loads(body)
     except ValueError:
         return "malformed JSON", 400
     if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
