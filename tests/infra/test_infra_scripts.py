@@ -1,0 +1,125 @@
+"""`make build` bundles and `make set-webhook` against a local Bot API stand-in."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import ModuleType
+from typing import ClassVar
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "123456:TEST-token-never-printed"
+SECRET = "webhook_secret-0123456789"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_build_bundles_function_and_shared_package(tmp_path: Path) -> None:
+    build = _load("build_functions")
+    target = build.build("webhook", tmp_path)
+    assert (target / "main.py").read_bytes() == (REPO / "functions/webhook/main.py").read_bytes()
+    assert (target / "requirements.txt").is_file()
+    assert (target / "receiptbot" / "settings.py").is_file()
+    assert not list(target.rglob("__pycache__"))
+    (target / "stale.py").write_text("left over")
+    assert not (build.build("webhook", tmp_path) / "stale.py").exists()
+
+
+class FakeBotApi(BaseHTTPRequestHandler):
+    calls: ClassVar[list[tuple[str, dict]]] = []
+    fail_with: ClassVar[dict | None] = None
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+        FakeBotApi.calls.append((self.path, body))
+        if self.path.endswith("/setWebhook"):
+            answer = FakeBotApi.fail_with or {"ok": True, "result": True, "description": "Webhook was set"}
+        else:
+            answer = {"ok": True, "result": {"url": "https://fn.example/", "pending_update_count": 0}}
+        data = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def bot_api() -> Iterator[str]:
+    FakeBotApi.calls, FakeBotApi.fail_with = [], None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeBotApi)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _set_webhook(api: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "TELEGRAM_API_URL": api,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "WEBHOOK_URL": "https://fn.example/",
+        **extra,
+    }
+    argv = [sys.executable, str(REPO / "scripts" / "set_webhook.py")]
+    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_set_webhook_registers_url_secret_and_update_kinds(bot_api: str) -> None:
+    done = _set_webhook(bot_api, DROP_PENDING_UPDATES="1", MAX_CONNECTIONS="20")
+    assert done.returncode == 0, done.stderr
+    path, body = FakeBotApi.calls[0]
+    assert path == f"/bot{TOKEN}/setWebhook"
+    assert body == {
+        "url": "https://fn.example/",
+        "secret_token": SECRET,
+        "allowed_updates": ["message", "callback_query"],
+        "max_connections": 20,
+        "drop_pending_updates": True,
+    }
+    assert FakeBotApi.calls[1][0] == f"/bot{TOKEN}/getWebhookInfo"
+    assert "Webhook was set" in done.stdout
+    assert TOKEN not in done.stdout + done.stderr
+
+
+def test_set_webhook_defaults_and_reports_refusal_without_the_token(bot_api: str) -> None:
+    FakeBotApi.fail_with = {"ok": False, "error_code": 400, "description": "Bad Request: bad webhook"}
+    done = _set_webhook(bot_api)
+    assert done.returncode == 1
+    assert FakeBotApi.calls[0][1]["max_connections"] == 40
+    assert FakeBotApi.calls[0][1]["drop_pending_updates"] is False
+    assert "400 Bad Request: bad webhook" in done.stderr
+    assert TOKEN not in done.stdout + done.stderr
+
+
+def test_set_webhook_hides_the_token_when_the_api_is_unreachable() -> None:
+    done = _set_webhook("http://127.0.0.1:9")  # nothing listens on the discard port
+    assert done.returncode == 1
+    assert "ConnectionError" in done.stderr
+    assert TOKEN not in done.stdout + done.stderr
+
+
+def test_set_webhook_refuses_a_secret_telegram_would_reject(bot_api: str) -> None:
+    done = _set_webhook(bot_api, TELEGRAM_WEBHOOK_SECRET="has spaces")
+    assert done.returncode == 1
+    assert FakeBotApi.calls == []
