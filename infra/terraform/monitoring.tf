@@ -24,6 +24,8 @@ resource "google_monitoring_notification_channel" "email" {
   labels = {
     email_address = var.alert_email
   }
+
+  depends_on = [google_project_service.service]
 }
 
 resource "google_monitoring_alert_policy" "dead_lettered" {
