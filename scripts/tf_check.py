@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +76,10 @@ def main() -> int:
     parser.add_argument("--checkov", default="checkov", help="the checkov executable")
     args = parser.parse_args()
 
+    if shutil.which("terraform") is None:
+        print("terraform is not installed (https://developer.hashicorp.com/terraform/install)")
+        print("tf-check fmt=missing checkov_failed=? schema_errors=? wiring_errors=?")
+        return 1
     checkov = start_checkov(args.checkov, args.dir)  # the slowest step runs meanwhile
     fmt = subprocess.run(
         ["terraform", "fmt", "-check", "-recursive", "-diff", str(args.dir)],

@@ -170,6 +170,28 @@ def check_body(schema: ProviderSchema, fqn: str, body: dict[str, Any], where: st
     return errors
 
 
+def pin_admits(constraint: str, version: str) -> bool:
+    """True when a `~> X.Y[.Z]` constraint (the form versions.tf uses) admits `version`."""
+    match = re.fullmatch(r"~>\s*(\d+)\.(\d+)(?:\.(\d+))?", constraint.strip())
+    if not match:
+        return False
+    have = tuple(int(part) for part in version.split("."))
+    major, minor = int(match.group(1)), int(match.group(2))
+    if match.group(3) is None:
+        return have[0] == major and have[1] >= minor
+    return have[:2] == (major, minor) and have[2] >= int(match.group(3))
+
+
+def check_pin(schema: ProviderSchema, block: Block, where: str) -> list[str]:
+    """The module must pin a google provider line whose schema is the one checked against."""
+    for providers in nested_blocks(block.body).get("required_providers", []):
+        google = providers.get("google")
+        if isinstance(google, dict) and not pin_admits(str(google.get("version", "")), schema.version):
+            pinned = google.get("version")
+            return [f"{where}: google version {pinned!r} does not admit {schema.version}, the schema checked"]
+    return []
+
+
 def check_blocks(schema: ProviderSchema, blocks: list[Block]) -> list[str]:
     errors: list[str] = []
     for block in blocks:
@@ -184,6 +206,8 @@ def check_blocks(schema: ProviderSchema, blocks: list[Block]) -> list[str]:
             errors += check_body(schema, fqn, block.body, where, top=True)
         elif block.kind == "provider" and block.labels[0] == "google":
             errors += check_body(schema, schema.provider_config, block.body, where, top=False)
+        elif block.kind == "terraform":
+            errors += check_pin(schema, block, f"{block.file}: terraform")
     return errors
 
 

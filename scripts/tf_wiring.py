@@ -347,7 +347,7 @@ def check_topics(model: Model, pipeline: dict[str, Any]) -> list[str]:
     for sub in model.of("google_pubsub_subscription"):
         for _, key in references(sub.body.get("topic"), "google_pubsub_topic"):
             by_topic.setdefault(str(key), []).append(sub)
-    margin = pipeline["subscription_defaults"]
+    defaults = pipeline["subscription_defaults"]
     for topic, spec in pipeline["topics"].items():
         subs = by_topic.get(topic, [])
         if len(subs) != 1:
@@ -356,8 +356,8 @@ def check_topics(model: Model, pipeline: dict[str, Any]) -> list[str]:
         sub, where = subs[0], subs[0].address
         timeout = pipeline["functions"][spec["subscriber"]]["timeout_seconds"]
         endpoint = lookup(sub.body, "push_config.push_endpoint")
-        if (None, spec["subscriber"]) not in [
-            (None, k) for _, k in references(endpoint, "google_cloudfunctions2_function")
+        if spec["subscriber"] not in [
+            key for _, key in references(endpoint, "google_cloudfunctions2_function")
         ]:
             errors.append(f"{where}: does not push to the {spec['subscriber']} function")
         oidc = lookup(sub.body, "push_config.oidc_token.service_account_email")
@@ -370,7 +370,7 @@ def check_topics(model: Model, pipeline: dict[str, Any]) -> list[str]:
                 model.value(sub, "retry_policy.minimum_backoff"),
                 model.value(sub, "retry_policy.maximum_backoff"),
             )
-            wanted = (f"{margin['min_backoff_seconds']}s", f"{margin['max_backoff_seconds']}s")
+            wanted = (f"{defaults['min_backoff_seconds']}s", f"{defaults['max_backoff_seconds']}s")
             if backoff != wanted:
                 errors.append(f"{where}: retry backoff {backoff}, pipeline.json says {wanted}")
         ack = model.value(sub, "ack_deadline_seconds")

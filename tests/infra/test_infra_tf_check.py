@@ -21,6 +21,15 @@ def test_make_tf_check_is_clean() -> None:
 
 
 SNIPPET = """
+terraform {
+  required_providers {
+    google = {
+      source  = "hashicorp/google"
+      version = "~> 7.0"
+    }
+  }
+}
+
 resource "google_storage_bucket" "typo" {
   nmae     = "a-bucket"
   location = "EU"
@@ -62,8 +71,9 @@ def test_schema_check_catches_misspelled_and_missing_required_arguments(run_infr
         "main.tf: google_storage_bukket.unknown: unknown resource type `google_storage_bukket` in google 8.7.0",  # noqa: E501
         "main.tf: google_storage_bucket.block_as_argument: `versioning` is a block, not an argument",
         "main.tf: google_storage_bucket.block_as_argument: `labels` is an argument, not a block",
+        "main.tf: terraform: google version '~> 7.0' does not admit 8.7.0, the schema checked",
     }, done.stdout
-    assert done.stdout.strip().splitlines()[-1] == "google provider schema 8.7.0: schema_errors=7"
+    assert done.stdout.strip().splitlines()[-1] == "google provider schema 8.7.0: schema_errors=8"
     assert done.returncode == 1
 
 
