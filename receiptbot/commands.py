@@ -12,6 +12,8 @@ from receiptbot.answers import bot
 from receiptbot.messages import Language, language_of, text
 from receiptbot.receipt import ExtractionResult
 from receiptbot.settings import Settings
+from receiptbot.telegram import TelegramError
+from receiptbot.updates import dig, int_of, str_of
 
 DELETE_YES = "delete:yes"
 DELETE_NO = "delete:no"
@@ -106,15 +108,22 @@ def delete_user_data(s: Settings, chat_id: int) -> int:
 
 def handle_callback(s: Settings, query: dict[str, Any]) -> None:
     """The answer to /delete's confirmation buttons."""
-    message = query.get("message") or {}
-    chat_id = (message.get("chat") or {}).get("id")
-    language = language_of((query.get("from") or {}).get("language_code"))
-    bot().answer_callback_query(str(query.get("id", "")))
-    if not isinstance(chat_id, int) or query.get("data") not in (DELETE_YES, DELETE_NO):
+    chat_id, message_id = (
+        int_of(dig(query, "message", "chat", "id")),
+        int_of(dig(query, "message", "message_id")),
+    )
+    language = language_of(str_of(dig(query, "from", "language_code")))
+    try:
+        bot().answer_callback_query(str(query.get("id", "")))
+    except TelegramError as exc:
+        if exc.transient:
+            raise
+        # An old button's query id is refused; the press still counts.
+    if chat_id is None or message_id is None or query.get("data") not in (DELETE_YES, DELETE_NO):
         return
     if query["data"] == DELETE_YES:
         reply = text("deleted", language, count=delete_user_data(s, chat_id))
         log.info("delete: user data deleted", chat_id=chat_id)
     else:
         reply = text("delete_cancelled", language)
-    bot().edit_message_text(chat_id, int(message.get("message_id", 0)), reply)
+    bot().edit_message_text(chat_id, message_id, reply)

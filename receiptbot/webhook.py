@@ -20,6 +20,7 @@ from receiptbot.contract import ReceiptUploaded
 from receiptbot.messages import Language, language_of, text
 from receiptbot.settings import Settings, settings
 from receiptbot.telegram import FileTooLarge, TelegramError, TelegramUnavailable
+from receiptbot.updates import dig, int_of, str_of
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
 # What preprocess decodes; anything else (HEIC, GIF, PDF…) is answered at once with "send a photo".
@@ -65,21 +66,35 @@ def handle_request(request: Request) -> Response:
 
 
 def handle_update(update: dict[str, Any], s: Settings) -> Response:
+    try:
+        return route_update(update, s)
+    except TelegramUnavailable:
+        log.error("webhook: Telegram unreachable, it will resend")
+        return "temporarily unavailable", 503
+    except TelegramError as exc:
+        if exc.transient:
+            log.error("webhook: Telegram fault, it will resend", error=exc.error_code)
+            return "temporarily unavailable", 503
+        # A reply Telegram refuses for good (the user blocked the bot, the chat is gone): a re-send
+        # of the update would be refused the same way.
+        log.warning("webhook: Telegram refused a reply", method=exc.method, error=exc.error_code)
+        return "ignored", 200
+
+
+def route_update(update: dict[str, Any], s: Settings) -> Response:
     message = update.get("message")
     query = update.get("callback_query")
     if isinstance(query, dict) and not message:
-        if allowed(s, ((query.get("message") or {}).get("chat") or {}).get("id")):
+        if allowed(s, dig(query, "message", "chat", "id")):
             commands.handle_callback(s, query)
         return "ok", 200
     if not isinstance(message, dict):
         return "ignored", 200
-    try:
-        chat_id = int(message["chat"]["id"])
-        message_id = int(message["message_id"])
-    except (KeyError, TypeError, ValueError):
+    chat_id, message_id = int_of(dig(message, "chat", "id")), int_of(message.get("message_id"))
+    if chat_id is None or message_id is None:
         return "ignored", 200
     sender = message.get("from") if isinstance(message.get("from"), dict) else {}
-    language = language_of(sender.get("language_code"))
+    language = language_of(str_of(sender.get("language_code")))
     if not allowed(s, chat_id):
         log.info("webhook: chat not on the allowlist", chat_id=chat_id)
         bot().send_message(chat_id, text("not_allowed", language))
@@ -99,7 +114,8 @@ def handle_update(update: dict[str, Any], s: Settings) -> Response:
 
     rid = paths.receipt_id(chat_id, message_id)
     try:
-        return accept_receipt(s, rid, chat_id, message_id, sender.get("id"), language, file_id, source)
+        user_id = int_of(sender.get("id"))
+        return accept_receipt(s, rid, chat_id, message_id, user_id, language, file_id, source)
     except (TelegramUnavailable, *storage.TRANSIENT_ERRORS) as exc:
         log.error("webhook: transient fault, Telegram will resend", receipt_id=rid, error=type(exc).__name__)
         return "temporarily unavailable", 503
@@ -117,7 +133,7 @@ def handle_update(update: dict[str, Any], s: Settings) -> Response:
 
 def allowed(s: Settings, chat_id: Any) -> bool:
     """The optional allowlist of chat ids (empty: everyone may use the bot)."""
-    return not s.allowed_chat_ids or chat_id in s.allowed_chat_ids
+    return not s.allowed_chat_ids or int_of(chat_id) in s.allowed_chat_ids
 
 
 def pick_image(message: dict[str, Any]) -> tuple[str, int | None, str]:
@@ -126,16 +142,18 @@ def pick_image(message: dict[str, Any]) -> tuple[str, int | None, str]:
     if isinstance(photos, list) and photos:
         sizes = [p for p in photos if isinstance(p, dict) and isinstance(p.get("file_id"), str)]
         if sizes:
-            largest = max(
-                sizes, key=lambda p: (p.get("width", 0) * p.get("height", 0), p.get("file_size", 0))
-            )
-            return largest["file_id"], largest.get("file_size"), "photo"
+            largest = max(sizes, key=lambda p: (area(p), int_of(p.get("file_size")) or 0))
+            return largest["file_id"], int_of(largest.get("file_size")), "photo"
     document = message.get("document")
     if isinstance(document, dict) and isinstance(document.get("file_id"), str):
         if str(document.get("mime_type", "")).lower() in RAW_IMAGE_TYPES:
-            return document["file_id"], document.get("file_size"), "document"
+            return document["file_id"], int_of(document.get("file_size")), "document"
         raise Ignored("not_an_image")
     raise Ignored("unsupported")
+
+
+def area(photo_size: dict[str, Any]) -> int:
+    return (int_of(photo_size.get("width")) or 0) * (int_of(photo_size.get("height")) or 0)
 
 
 def accept_receipt(
