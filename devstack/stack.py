@@ -134,6 +134,7 @@ class LocalStack:
         self.gemini = GeminiStandIn(self.config.gemini_latency_seconds, api_key=self.gemini_key)
         self._servers: list[BackgroundServer] = []
         self.relay: PushRelay | None = None
+        self._outer_env: dict[str, str | None] = {}
 
     # -- addresses -------------------------------------------------------------------------
     def url(self, name: str) -> str:
@@ -191,7 +192,10 @@ class LocalStack:
         for name in PIPELINE["functions"]:
             self.start_function(name)
         wait_for_port(self.ports["pubsub"], 30, self.processes["pubsub"], "Pub/Sub emulator")
-        os.environ.update(self.emulator_env)  # this process's clients (relay, tests) use the emulators
+        # This process's clients (relay, tests) use the emulators; stop() gives back what was there,
+        # so a stack started and stopped while another runs leaves the other one's settings.
+        self._outer_env = {key: os.environ.get(key) for key in self.emulator_env}
+        os.environ.update(self.emulator_env)
         self._create_buckets()
         self._create_topics()
         for name in PIPELINE["functions"]:
@@ -313,8 +317,11 @@ class LocalStack:
                 process.kill()
                 process.wait()
             del self.processes[name]
-        for key in self.emulator_env:
-            os.environ.pop(key, None)
+        for key, value in self._outer_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         if self.config.log_dir is None:
             shutil.rmtree(self.workdir, ignore_errors=True)
         else:
