@@ -14,6 +14,8 @@ from google.cloud import pubsub_v1, storage
 
 from devstack.stack import BUCKETS, PROJECT, REPO, LocalStack, StackConfig, tap_name
 from devstack.user import TelegramUser
+from receiptbot import pubsub as receiptbot_pubsub
+from receiptbot import storage as receiptbot_storage
 
 SHARED_RECEIPTS = REPO.parent / "shared" / "receipts" / "dev"
 SAMPLE = REPO / "samples" / "lidl_receipt.jpg"
@@ -38,12 +40,25 @@ def stack_config(tmp_path_factory: pytest.TempPathFactory, name: str, **kwargs) 
 
 @contextmanager
 def running_stack(tmp_path_factory: pytest.TempPathFactory, name: str, **kwargs) -> Iterator[LocalStack]:
-    """A started stack (see stack_config), registered for the secret scan; stopped on exit."""
+    """A started stack (see stack_config), registered for the secret scan; stopped on exit.
+
+    While it runs, this process's clients point at its emulators (the stack sets their
+    environment); receiptbot's cached clients are dropped so they follow, on entry and on exit.
+    """
     with LocalStack(stack_config(tmp_path_factory, name, **kwargs)) as running:
         STARTED.append(
             StartedStack(running.log_dir, (running.bot_token, running.webhook_secret, running.gemini_key))
         )
-        yield running
+        forget_clients()
+        try:
+            yield running
+        finally:
+            forget_clients()
+
+
+def forget_clients() -> None:
+    receiptbot_storage.client.cache_clear()
+    receiptbot_pubsub.publisher.cache_clear()
 
 
 def secrets_in_logs() -> list[str]:
