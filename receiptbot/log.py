@@ -1,7 +1,8 @@
 """Structured logs in Cloud Logging's JSON format: one line per step per receipt.
 
 Cloud Functions ship stdout lines that are JSON objects as `jsonPayload`, reading `severity`
-and `message` from them. Callers pass ids, never tokens, URLs or whole updates.
+and `message` from them. Callers pass ids, never tokens, URLs or whole updates. The receipt id
+is also a log entry label, so one filter (labels.receipt_id="...") shows a receipt's every step.
 """
 
 from __future__ import annotations
@@ -10,9 +11,13 @@ import json
 import sys
 from typing import Any
 
+LABELS = "logging.googleapis.com/labels"  # a special field: Cloud Logging moves it to the entry's labels
+
 
 def log(severity: str, message: str, **fields: Any) -> None:
     entry = {"severity": severity, "message": message, **{k: v for k, v in fields.items() if v is not None}}
+    if "receipt_id" in entry:
+        entry[LABELS] = {"receipt_id": str(entry["receipt_id"])}
     print(json.dumps(entry, default=str, ensure_ascii=False), file=sys.stdout, flush=True)
 
 
