@@ -4,8 +4,7 @@ resource "google_pubsub_topic" "topic" {
   #checkov:skip=CKV_GCP_83:Messages carry ids and object names only, never image bytes or secrets; Google-managed encryption suffices.
   for_each = local.topics
 
-  name                       = each.value
-  message_retention_duration = "${local.subscription.message_retention_seconds}s"
+  name = each.value
 
   depends_on = [google_project_service.service]
 }
