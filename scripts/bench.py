@@ -56,7 +56,7 @@ SIZES = (1, 2, 5, 20, 50)
 # The sequential baseline at N=50 would take 50 x (latency + overhead), about 3 minutes: opt-in.
 SEQ_SIZES = (1, 2, 5, 20)
 # Small N gets several rounds so that its percentiles rest on more than one or two receipts.
-ROUNDS = {1: 8, 2: 4, 5: 3, 20: 2, 50: 1}
+ROUNDS = {1: 6, 2: 3, 5: 3, 20: 2, 50: 1}
 SEQ_ROUNDS = {1: 3}
 IMPORT_RUNS = 5
 # What the cloud imports on a cold start: main, plus the engine extract imports lazily (Gemini in the cloud).
@@ -107,6 +107,7 @@ def burst(stack: LocalStack, photo: bytes, n: int, first_chat: int, timeout: flo
         for i in range(n)
     ]
     updates = [user.photo_update(photo) for user in users]  # uploads happen before the clock starts
+    cpu_before = cpu_seconds(stack)
     barrier = threading.Barrier(n)
     samples: list[dict[str, Any]] = [{} for _ in range(n)]
 
@@ -138,7 +139,28 @@ def burst(stack: LocalStack, photo: bytes, n: int, first_chat: int, timeout: flo
             sample["correct"] = "15.69" in answer  # the stand-in's receipt total
     for sample in pending.values():
         sample["e2e_s"] = None  # no answer within the timeout: counted, never hidden
+    cpu_after = cpu_seconds(stack)
+    for name in cpu_after:
+        samples[0].setdefault("cpu_s", {})[name] = cpu_after[name] - cpu_before.get(name, 0.0)
     return samples
+
+
+def cpu_seconds(stack: LocalStack) -> dict[str, float]:
+    """CPU seconds used so far by each process of the stack (gunicorn's workers included) and by this one."""
+    used = {name: _tree_cpu(p.pid) for name, p in stack.processes.items()}
+    # This process only: its children are the stack's processes, counted above.
+    return used | {"bench (relay, stand-ins)": time.process_time()}
+
+
+def _tree_cpu(pid: int) -> float:
+    """utime + stime of a process and its children, from /proc (0 where /proc has nothing)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_tree_cpu(int(child)) for child in children)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -149,6 +171,10 @@ def summarise(n: int, samples: list[dict[str, Any]], latency: float) -> dict[str
     e2e = [s["e2e_s"] for s in samples if s["e2e_s"] is not None]
     acks = [s["ack_ms"] for s in samples]
     overhead = [t - latency for t in e2e]
+    cpu: dict[str, float] = {}
+    for sample in samples:
+        for name, seconds in sample.get("cpu_s", {}).items():
+            cpu[name] = cpu.get(name, 0.0) + seconds
     return {
         "n": n,
         "receipts": len(samples),
@@ -163,6 +189,8 @@ def summarise(n: int, samples: list[dict[str, Any]], latency: float) -> dict[str
         "overhead_p95": percentile(overhead, 95),
         "ack_p50_ms": percentile(acks, 50),
         "ack_p99_ms": percentile(acks, 99),
+        # Where the CPU goes: CPU milliseconds per receipt of each process while the bursts ran.
+        "cpu_ms_per_receipt": {name: round(1000 * sec / len(samples)) for name, sec in cpu.items()},
         "e2e_samples": [round(t, 3) for t in e2e],
         "ack_samples_ms": [round(a, 1) for a in acks],
     }
@@ -244,13 +272,27 @@ def table_lines(rows: list[dict[str, Any]], markdown: bool) -> str:
     return "\n".join([fmt.format(*header)] + [fmt.format(*line) for line in lines])
 
 
+def cpu_table(rows: list[dict[str, Any]]) -> str:
+    """Markdown: CPU milliseconds per receipt of each process, per N (where a 2-core box runs out)."""
+    names = list(rows[0]["cpu_ms_per_receipt"])
+    out = ["| N | " + " | ".join(names) + " | total |", "|" + "---:|" * (len(names) + 2)]
+    for r in rows:
+        cpu = r["cpu_ms_per_receipt"]
+        out.append(f"| {r['n']} | " + " | ".join(str(cpu[k]) for k in names) + f" | {sum(cpu.values())} |")
+    return "\n".join(out)
+
+
 # -- cold start --------------------------------------------------------------------------------
-def import_seconds(function: str) -> float:
-    """One fresh interpreter: the time to import the function's modules (interpreter start excluded)."""
+def import_seconds(function: str) -> tuple[float, float]:
+    """One fresh interpreter: wall and CPU seconds to import the function's modules (start-up excluded).
+
+    CPU seconds stay close to the quiet-machine wall time when other work shares the cores.
+    """
     modules = IMPORTS[function]
     code = (
-        "import importlib, time\nt = time.perf_counter()\n"
-        f"for m in {modules!r}: importlib.import_module(m)\nprint(time.perf_counter() - t)"
+        "import importlib, time\nt, c = time.perf_counter(), time.process_time()\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print(time.perf_counter() - t, time.process_time() - c)"
     )
     env = {**os.environ, "PYTHONPATH": f"{REPO / 'functions' / function}{os.pathsep}{REPO}"}
     out = subprocess.run(
@@ -261,21 +303,25 @@ def import_seconds(function: str) -> float:
         text=True,
         check=True,
     )
-    return float(out.stdout.strip())
+    wall, cpu = out.stdout.split()
+    return float(wall), float(cpu)
 
 
 def cold_starts() -> dict[str, dict[str, Any]]:
     result = {}
     for function, modules in IMPORTS.items():
         runs = [import_seconds(function) for _ in range(IMPORT_RUNS)]
+        wall = statistics.median(r[0] for r in runs)
+        cpu = statistics.median(r[1] for r in runs)
         result[function] = {
             "modules": modules,
-            "median_s": statistics.median(runs),
-            "runs_s": [round(r, 3) for r in runs],
+            "median_s": wall,
+            "cpu_median_s": cpu,
+            "runs_s": [round(r[0], 3) for r in runs],
         }
         print(
-            f"   {function:<11} import {' + '.join(modules)}: median {statistics.median(runs):.3f} s "
-            f"of {IMPORT_RUNS} fresh processes",
+            f"   {function:<11} import {' + '.join(modules)}: median {wall:.3f} s "
+            f"(CPU {cpu:.3f} s) of {IMPORT_RUNS} fresh processes",
             flush=True,
         )
     return result
@@ -342,6 +388,9 @@ def plot(parallel: list[dict[str, Any]], sequential: list[dict[str, Any]], laten
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xticks(SIZES, [str(n) for n in SIZES])
+    ticks = [t for t in (2, 3, 4, 5, 7, 10, 15, 20, 30, 50, 70, 100) if t <= 1.2 * ax.get_ylim()[1]]
+    ax.set_yticks(ticks, [str(t) for t in ticks])
+    ax.minorticks_off()
     ax.set_xlabel("receipts sent at once (N chats)")
     ax.set_ylabel("end-to-end seconds (photo to answer)")
     ax.set_title("Receipts in parallel on the local stack (2 cores)")
@@ -356,7 +405,7 @@ def plot(parallel: list[dict[str, Any]], sequential: list[dict[str, Any]], laten
 def markdown(results: dict[str, Any]) -> str:
     cold, gemini, cfg = results["cold_start"], results["gemini"], results["config"]
     imports = "\n".join(
-        f"| {name} | `{' + '.join(c['modules'])}` | {c['median_s']:.2f} s | "
+        f"| {name} | `{' + '.join(c['modules'])}` | {c['median_s']:.2f} s | {c['cpu_median_s']:.2f} s | "
         f"{TARGETS[f'import_{name}_s']:.1f} s |"
         for name, c in cold.items()
     )
@@ -376,10 +425,15 @@ relay up to {cfg["max_in_flight"]} messages in flight per subscription):
 
 ![end-to-end time against N](img/bench.png)
 
+**CPU per receipt** (milliseconds, by process, parallel stack; the bench process hosts the push relay
+and the Telegram and Gemini stand-ins):
+
+{cpu_table(results["parallel"])}
+
 **Cold start** (the median of {IMPORT_RUNS} fresh processes; import time, interpreter start excluded):
 
-| function | imports | median | target |
-|---|---|---:|---:|
+| function | imports | median (wall) | median (CPU) | target |
+|---|---|---:|---:|---:|
 {imports}
 
 **Sent to Gemini per receipt** (median of {gemini["requests"]} requests): image
@@ -492,6 +546,7 @@ def main() -> None:
 
     print_table(f"Parallel (default stack), model latency {latency:g} s:", parallel)
     print_table("Sequential baseline (one process, one thread, one message at a time):", sequential)
+    print("\nCPU ms per receipt by process (parallel):\n" + cpu_table(parallel))
     print(
         f"\nSent to Gemini: image median {gemini['image_kb_median']:.0f} KB, "
         f"~{gemini['image_tokens_median']:.0f} image tokens ({gemini['token_formula']})"
