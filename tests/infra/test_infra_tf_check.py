@@ -91,6 +91,17 @@ def test_wiring_check_catches_broken_wiring(run_infra, tmp_path: Path) -> None:
     pubsub = (module / "pubsub.tf").read_text()
     retry = pubsub[pubsub.index("  retry_policy {") : pubsub.index('  dynamic "dead_letter_policy"')]
     (module / "pubsub.tf").write_text(pubsub.replace(retry, ""))
+    locals_tf = (module / "locals.tf").read_text()
+    (module / "locals.tf").write_text(
+        locals_tf.replace(
+            'preprocess = { raw = "roles/storage.objectViewer",',
+            'preprocess = { results = "roles/storage.objectViewer", raw = "roles/storage.objectViewer",',
+        )
+    )
+    functions_tf = (module / "functions.tf").read_text()
+    (module / "functions.tf").write_text(
+        functions_tf.replace('each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"', '"ALLOW_ALL"')
+    )
     (module / "extra.tf").write_text(
         """
 resource "google_project_iam_member" "webhook_admin" {
@@ -113,6 +124,28 @@ resource "google_cloud_run_v2_service_iam_member" "extract_public" {
     assert "[api_key] function:webhook holds project-level role roles/storage.admin" in out
     assert "[vertex_ai] function:webhook holds project-level role roles/storage.admin" in out
     assert "[api_key] public holds ('function', 'extract', 'roles/run.invoker') beyond its list" in out
+    assert (
+        "[api_key] function:preprocess holds ('bucket', 'results', 'roles/storage.objectViewer') beyond"
+        in out
+    )
+    assert (
+        'google_cloudfunctions2_function.function["extract"]: ingress ALLOW_ALL; only the http function'
+        in out
+    )
     assert 'google_pubsub_subscription.push["receipts-uploaded"]: no retry_policy' in out
     assert "pipeline.json: extract's timeout + margin exceeds 600 s" in out
     assert 'google_pubsub_subscription.push["receipts-preprocessed"]: ack deadline 620 is not between' in out
+
+
+def test_tf_check_fails_on_a_checkov_skip_without_reason(run_infra, tmp_path: Path) -> None:
+    module = _copy_module(tmp_path)
+    storage = (module / "storage.tf").read_text()
+    reasoned = storage.splitlines()[1]
+    assert reasoned.strip().startswith("#checkov:skip=CKV_GCP_62:")
+    (module / "storage.tf").write_text(storage.replace(reasoned, "  #checkov:skip=CKV_GCP_62", 1))
+    checkov = str(REPO / ".venv-checkov" / "bin" / "checkov")
+    done = run_infra("tf_check.py", "--dir", str(module), "--checkov", checkov)
+    lines = done.stdout.strip().splitlines()
+    assert "storage.tf:2: checkov skip CKV_GCP_62 without a reason" in lines
+    assert lines[-1] == "tf-check fmt=ok checkov_failed=1 schema_errors=0 wiring_errors=0"
+    assert done.returncode == 1
