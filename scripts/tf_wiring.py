@@ -187,7 +187,6 @@ class Evaluator:
 
 # Arguments evaluated per instance, and where dynamic blocks are expanded.
 WANTED = {
-    "google_pubsub_topic": [],
     "google_pubsub_subscription": [
         "ack_deadline_seconds",
         "retry_policy.minimum_backoff",
@@ -250,7 +249,7 @@ class Model:
             items = self.values.get(f"{instance.address}/dynamic:{where}:{index}")
             if label != block_type or items is None:
                 continue
-            iterator = dyn.get("iterator", label)
+            iterator = str(dyn.get("iterator", label)).removeprefix("${").removesuffix("}")
             pairs = items.items() if isinstance(items, dict) else enumerate(items)
             contents += [substitute(dyn["content"][0], {iterator: {"key": k, "value": v}}) for k, v in pairs]
         return contents
@@ -531,7 +530,10 @@ def check_dir(tf_dir: Path) -> list[str]:
     errors = check_pipeline(pipeline)
     for mode in MODES:
         evaluator = Evaluator(tf_dir, {**EXAMPLE_VARS, "gemini_mode": mode})
-        model = expand(blocks, evaluator, mode)
+        try:
+            model = expand(blocks, evaluator, mode)
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            return [*errors, f"[{mode}] cannot evaluate the module's locals: {exc}"]
         errors += model.errors + check_iam(model, pipeline, local_values)
         if mode == MODES[0]:  # the rest does not depend on the mode
             errors += check_topics(model, pipeline) + check_functions(model, pipeline) + check_buckets(model)
