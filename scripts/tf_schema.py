@@ -29,7 +29,6 @@ DISTRIBUTION = "cdktn-provider-google"
 # Terraform's own arguments and blocks, allowed on every resource and data source.
 META_ARGUMENTS = {"count", "for_each", "depends_on", "provider"}
 META_BLOCKS = {"lifecycle", "provisioner", "connection"}
-PROVIDER_META = {"alias"}
 
 _TYPE_LINK = re.compile(r"/docs/(resources|data-sources)/\w+ (google_\w+)\}")
 _PROPERTY_LINK = re.compile(r"#(\w+) \w+#\w+\}")
@@ -129,9 +128,7 @@ def check_body(schema: ProviderSchema, fqn: str, body: dict[str, Any], where: st
     """Errors in one block body against its schema, recursing into nested and dynamic blocks."""
     spec = schema.block(fqn)
     errors: list[str] = []
-    allowed_meta = (META_ARGUMENTS if top else set()) | (
-        PROVIDER_META if fqn == schema.provider_config else set()
-    )
+    allowed_meta = META_ARGUMENTS if top else set()
     for name in arguments(body):
         if name in allowed_meta:
             continue
