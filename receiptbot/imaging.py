@@ -37,14 +37,17 @@ MIN_SIDE = 200  # px, the short side of the upload
 MIN_LONG_SIDE = 320
 DARK_P99 = 40  # the brightest 1% of the frame is darker than this: paper cannot be told from ink
 MIN_INK_LINES = 3  # text-line blobs on the document; fewer means there is nothing to read
-MIN_SHARPNESS = 0.08  # see _sharpness; sharp photos score 0.3-0.9, unreadable blur below 0.05
+MIN_SHARPNESS = 0.1  # see _sharpness: scans score ~0.45, phone photos 0.2-0.55, a scan blurred by 8 px ~0.08
 
-_DECODE_MIN_LONG = 1600  # decode reduced (1/2, 1/4, 1/8) while the long side stays above this
+# Decode reduced (1/2, 1/4, 1/8) while the long side stays above this: Gemini needs no more than
+# ~2048 px of document, OCR wants every pixel of small print.
+_DECODE_MIN_LONG = {"gemini": 1600, "ocr": 3000}
 _SMALL_LONG = 512  # the overview used to find the paper
-_ANALYSIS_WIDTH = 640  # the flat document is analysed (angle, text size, blur) at most this wide
+_ANALYSIS_WIDTH = 480  # the flat document is analysed (angle, text size, blur) at most this wide
 _GEMINI_MAX_LONG = 2048  # Gemini bills 768x768 tiles: no more than ~3x8 tiles for a long receipt
 _GEMINI_MIN_TEXT = 14  # px of text-line height; below that small print gets hard to read
-_OCR_TEXT = 36  # px of text-line height: capitals of ~28 px, what Tesseract reads best
+_OCR_TEXT = 32  # px of text-line height (capitals of ~25 px): what Tesseract reads best
+_SHARPEN = 0.8  # unsharp-mask amount after enlarging
 _OCR_MAX_PIXELS = 16_000_000
 _JPEG_QUALITY = 85
 
@@ -102,10 +105,10 @@ def prepare(
     if reader not in READERS:
         raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
     header = _read_header(data, max_bytes, max_pixels)
-    gray = _decode(data, header)
+    gray = _decode(data, header, _DECODE_MIN_LONG[reader])
 
     small, small_scale = _resize_long(gray, _SMALL_LONG)
-    if np.percentile(small, 99) < DARK_P99:
+    if _percentile(small, 99) < DARK_P99:
         raise ImageRejected("too_dark")
     quad = _find_paper(small)
     corners = (quad / small_scale) if quad is not None else _frame(gray)
@@ -115,7 +118,8 @@ def prepare(
     a = min(1.0, _ANALYSIS_WIDTH / flat_w, 2 * _ANALYSIS_WIDTH / flat_h)
     analysis = _warp(gray, _scale(a) @ to_flat, round(flat_w * a), round(flat_h * a))
     flat_analysis = _even_light(analysis, text_height=None)
-    angle, text_height = _text_lines(flat_analysis)
+    layout = _layout(flat_analysis)
+    angle, text_height = layout.angle, layout.text_height
     if text_height is None:
         raise ImageRejected("no_document", "no lines of text found")
     if _sharpness(flat_analysis, text_height) < MIN_SHARPNESS:
@@ -127,8 +131,10 @@ def prepare(
     to_out = rotate @ _scale(scale) @ to_flat
     out = _warp(gray, to_out, out_w, out_h)
     out = _stretch_contrast(_even_light(out, text_height * scale))
+    if scale > 1:  # enlarged strokes are soft; Tesseract reads crisper edges better
+        out = cv2.addWeighted(out, 1 + _SHARPEN, cv2.GaussianBlur(out, (0, 0), 2), -_SHARPEN, 0)
 
-    fiscal_qr = _fiscal_qr(flat_analysis, gray, np.linalg.inv(_scale(a) @ to_flat))
+    fiscal_qr = _fiscal_qr(gray, _scale(a) @ to_flat, a, layout.square_blocks)
     ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY])
     if not ok:  # pragma: no cover - encoding a valid uint8 image does not fail
         raise RuntimeError("JPEG encoding failed")
@@ -171,9 +177,9 @@ def _read_header(data: bytes, max_bytes: int, max_pixels: int) -> _Header:
     return _Header(width, height, orientation)
 
 
-def _decode(data: bytes, header: _Header) -> np.ndarray:
+def _decode(data: bytes, header: _Header, min_long: int) -> np.ndarray:
     """Grayscale, upright, decoded at 1/2, 1/4 or 1/8 when the image is big (JPEG scales for free)."""
-    factor = next((f for f in (8, 4, 2) if max(header.width, header.height) // f >= _DECODE_MIN_LONG), 1)
+    factor = next((f for f in (8, 4, 2) if max(header.width, header.height) // f >= min_long), 1)
     flags = _DECODE_FLAGS[factor] | cv2.IMREAD_IGNORE_ORIENTATION
     gray = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
     if gray is None or gray.size == 0:
@@ -206,22 +212,22 @@ def _find_paper(small: np.ndarray) -> np.ndarray | None:
     paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     paper = cv2.GaussianBlur(paper, (5, 5), 0)
     _, bright = cv2.threshold(paper, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    median = float(np.median(paper))
+    median = _percentile(paper, 50)
     edges = cv2.Canny(paper, 0.33 * median, 0.66 * median + 20)
     edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     best, best_score = None, 0.0
     for mask in (bright, edges):
-        quad, score = _best_quad(mask, small)
+        quad, score = _best_quad(mask, paper)
         if quad is not None and score > best_score:
             best, best_score = quad, score
     return best
 
 
-def _best_quad(mask: np.ndarray, small: np.ndarray) -> tuple[np.ndarray | None, float]:
-    area_total = float(small.size)
+def _best_quad(mask: np.ndarray, paper: np.ndarray) -> tuple[np.ndarray | None, float]:
+    area_total = float(paper.size)
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     best, best_score = None, 0.0
-    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
         hull = cv2.convexHull(contour)
         hull_area = cv2.contourArea(hull)
         if not 0.08 * area_total < hull_area < 0.97 * area_total:
@@ -231,10 +237,13 @@ def _best_quad(mask: np.ndarray, small: np.ndarray) -> tuple[np.ndarray | None, 
         # The hull must be close to a quadrilateral: paper, not a blob of background.
         if quad_area <= 0 or hull_area / quad_area < 0.9 or not cv2.isContourConvex(quad.astype(np.int32)):
             continue
-        inside = np.zeros_like(small)
+        inside = np.zeros_like(paper)
         cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
-        contrast = cv2.mean(small, inside)[0] - cv2.mean(small, 255 - inside)[0]
-        if contrast < 10:  # paper is brighter than the table around it
+        outside = cv2.bitwise_not(inside)
+        contrast = _percentile(paper, 50, inside) - _percentile(paper, 50, outside)
+        # Paper is brighter than the table around it, and the table has little paper-bright area;
+        # otherwise this is a bright patch *on* the paper (a scan, a white table): do not crop.
+        if contrast < 10 or _share_above(paper, _percentile(paper, 25, inside), outside) > 0.2:
             continue
         score = hull_area / area_total * min(1.0, contrast / 40)
         if score > best_score:
@@ -289,14 +298,14 @@ def _rotation(angle: float, w: float, h: float) -> tuple[np.ndarray, int, int]:
 def _warp(gray: np.ndarray, transform: np.ndarray, w: int, h: int) -> np.ndarray:
     # INTER_AREA is not supported by warps; when shrinking a lot, linear reads too few pixels,
     # so the source is pre-shrunk to at most twice the target first.
-    shrink = _linear_scale(transform)
-    if shrink < 0.5:
-        pre, s = _resize_long(gray, int(max(gray.shape) * shrink * 2))
+    scale = _linear_scale(transform)
+    if scale < 0.5:
+        pre, s = _resize_long(gray, int(max(gray.shape) * scale * 2))
         transform = transform @ np.diag([1 / s, 1 / s, 1.0])
         gray = pre
-    return cv2.warpPerspective(
-        gray, transform, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-    )
+    # Enlarging (small print for OCR): cubic keeps strokes sharper than linear.
+    flags = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_LINEAR
+    return cv2.warpPerspective(gray, transform, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _linear_scale(transform: np.ndarray) -> float:
@@ -308,20 +317,36 @@ def _linear_scale(transform: np.ndarray) -> float:
 # --- analysis -------------------------------------------------------------------------------------
 
 
-def _text_lines(flat: np.ndarray) -> tuple[float, float | None]:
-    """The text lines' skew angle (degrees) and their median height (px); height None when no text.
+@dataclass
+class _Layout:
+    angle: float  # degrees the text lines are tilted
+    text_height: float | None  # median height of a text line, px; None when there is no text
+    square_blocks: list[tuple[int, int, int, int]]  # x, y, w, h of solid square blocks: QR candidates
+
+
+def _layout(flat: np.ndarray) -> _Layout:
+    """Where the print is: the text lines' skew and height, and square blocks that may be QR codes.
 
     Ink is thresholded locally, the characters of a line are merged by a wide closing, and each
-    elongated blob's minimum-area rectangle gives one line's angle and height.
+    elongated blob's minimum-area rectangle gives one line's angle and height. A QR code merges
+    into a solid square instead.
     """
     ink = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    # Drop the paper's (and the table's) edges: no character is an eighth of the image tall, and an
+    # edge touching the print would merge every line into one blob.
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    edges = np.flatnonzero(stats[1:, cv2.CC_STAT_HEIGHT] > flat.shape[0] / 8) + 1
+    if len(edges):
+        ink[np.isin(labels, edges)] = 0
     k = max(9, flat.shape[1] // 40)
     lines = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    angles, heights, weights = [], [], []
+    angles, heights, weights, squares = [], [], [], []
     for contour in contours:
         (_, _), (rw, rh), rect_angle = cv2.minAreaRect(contour)
         long_side, short_side = max(rw, rh), min(rw, rh)
+        if short_side > flat.shape[1] / 12 and long_side < 1.5 * short_side:
+            squares.append(cv2.boundingRect(contour))
         if short_side < 3 or long_side < 4 * short_side or long_side < flat.shape[1] / 10:
             continue
         # OpenCV's angle is that of the rectangle's "width" side; bring it to the long side, ±45°.
@@ -331,8 +356,25 @@ def _text_lines(flat: np.ndarray) -> tuple[float, float | None]:
         heights.append(short_side)
         weights.append(long_side)
     if len(heights) < MIN_INK_LINES:
-        return 0.0, None
-    return _weighted_median(angles, weights), float(np.median(heights))
+        return _Layout(0.0, None, squares)
+    return _Layout(_weighted_median(angles, weights), float(np.median(heights)), squares)
+
+
+def _histogram(img: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    return cv2.calcHist([img], [0], mask, [256], [0, 256]).ravel()
+
+
+def _percentile(img: np.ndarray, q: float, mask: np.ndarray | None = None) -> float:
+    """A uint8 image's q-th percentile from its histogram: much faster than np.percentile's sort."""
+    cumulative = np.cumsum(_histogram(img, mask))
+    if cumulative[-1] == 0:
+        return 0.0
+    return float(np.searchsorted(cumulative, cumulative[-1] * q / 100))
+
+
+def _share_above(img: np.ndarray, level: float, mask: np.ndarray) -> float:
+    hist = _histogram(img, mask)
+    return float(hist[int(level) :].sum() / max(hist.sum(), 1))
 
 
 def _weighted_median(values: list[float], weights: list[float]) -> float:
@@ -350,11 +392,12 @@ def _sharpness(flat: np.ndarray, text_height: float) -> float:
     """
     s = min(1.0, 12.0 / text_height)
     img = cv2.resize(flat, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else flat
-    lo, hi = np.percentile(img, [1, 99])
+    lo, hi = _percentile(img, 1), _percentile(img, 99)
     if hi - lo < 1:
         return 0.0
-    lap = np.abs(cv2.Laplacian(img, cv2.CV_16S, ksize=3))
-    return float(np.percentile(lap, 99.5) / (hi - lo) / 4)
+    lap = cv2.Laplacian(cv2.GaussianBlur(img, (3, 3), 0), cv2.CV_16S, ksize=3)
+    # |Laplacian| / 4 fits a byte (the 3x3 kernel's response is at most 4 x 255), for the histogram.
+    return _percentile(cv2.convertScaleAbs(lap, alpha=0.25), 99.5) / (hi - lo)
 
 
 def _output_scale(reader: str, w: int, h: int, text_height: float) -> float:
@@ -383,8 +426,7 @@ def _even_light(gray: np.ndarray, text_height: float | None) -> np.ndarray:
 
 def _stretch_contrast(flat: np.ndarray) -> np.ndarray:
     """Darkest ink to black, the paper (already ~255 after _even_light) to white."""
-    sample = flat[:: max(1, flat.shape[0] // 256), :: max(1, flat.shape[1] // 256)]
-    lo = float(np.percentile(sample, 0.5))
+    lo = _percentile(flat, 0.5)
     hi = 235.0
     if lo >= hi - 20:
         return flat
@@ -394,39 +436,29 @@ def _stretch_contrast(flat: np.ndarray) -> np.ndarray:
 
 # --- fiscal QR ------------------------------------------------------------------------------------
 
-_QR_DETECTOR = cv2.QRCodeDetectorAruco()  # finds the finder patterns several times faster
 _QR_DECODER = cv2.QRCodeDetector()
+_QR_CROP = 400  # px: the side a QR candidate is cut out at, so each module spans several pixels
 
 
-def _fiscal_qr(flat: np.ndarray, gray: np.ndarray, to_gray: np.ndarray) -> FiscalQR | None:
-    """Look for a QR code on the small flat copy; decode it there, or from the full image's pixels."""
-    found, points = _QR_DETECTOR.detect(flat)
-    if not found or points is None:
-        return None
-    text = _decode_qr(flat, points.reshape(-1, 2))
-    if not text:
-        # The small copy's modules may be too small: cut the code out of the decoded image.
-        corners = cv2.perspectiveTransform(points.reshape(-1, 1, 2).astype(np.float64), to_gray).reshape(
-            -1, 2
-        )
-        text = _decode_qr(gray, corners)
-    return parse_fiscal_qr(text) if text else None
+def _fiscal_qr(
+    gray: np.ndarray, to_analysis: np.ndarray, a: float, blocks: list[tuple[int, int, int, int]]
+) -> FiscalQR | None:
+    """Decode the fiscal QR code, trying only the square blocks the layout found (cheap: no search).
 
-
-def _decode_qr(img: np.ndarray, corners: np.ndarray) -> str | None:
-    x0, y0 = np.floor(corners.min(axis=0)).astype(int)
-    x1, y1 = np.ceil(corners.max(axis=0)).astype(int)
-    pad = max(8, (x1 - x0) // 4)
-    x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
-    x1, y1 = min(img.shape[1], x1 + pad), min(img.shape[0], y1 + pad)
-    if x1 - x0 < 21 or y1 - y0 < 21:
-        return None
-    crop = img[y0:y1, x0:x1]
-    if max(crop.shape) < 200:  # upscale tiny codes so each module spans a few pixels
-        f = 200 / max(crop.shape)
-        crop = cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
-    text, _, _ = _QR_DECODER.detectAndDecode(crop)
-    return text or None
+    Each candidate is cut out of the decoded image, flattened, at full resolution (or enlarged),
+    since the analysis copy's modules may be too small to read.
+    """
+    for x, y, w, h in sorted(blocks, key=lambda b: -b[2] * b[3])[:3]:
+        pad = max(w, h) // 6
+        x, y, side = x - pad, y - pad, max(w, h) + 2 * pad
+        k = max(1 / a, _QR_CROP / side)
+        to_crop = np.array([[k, 0, -x * k], [0, k, -y * k], [0, 0, 1]]) @ to_analysis
+        crop = cv2.warpPerspective(gray, to_crop, (round(side * k), round(side * k)), flags=cv2.INTER_CUBIC)
+        text, _, _ = _QR_DECODER.detectAndDecode(crop)
+        qr = parse_fiscal_qr(text) if text else None
+        if qr:
+            return qr
+    return None
 
 
 def parse_fiscal_qr(text: str) -> FiscalQR | None:

@@ -1,0 +1,214 @@
+"""The preprocessing core: bad inputs get their clear answer, receipts come out flat and readable."""
+
+from __future__ import annotations
+
+import io
+import struct
+import sys
+import zlib
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from receiptbot.imaging import REJECTION_REASONS, ImageRejected, PreparedImage, parse_fiscal_qr, prepare
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from phone_photos import CASES, phone_photo  # noqa: E402
+
+DEV = ROOT.parent / "shared" / "receipts" / "dev"
+needs_dev = pytest.mark.skipif(not DEV.is_dir(), reason=f"the shared receipt scans are not at {DEV}")
+FISCAL = "t=20240115T1830&s=1234.50&fn=9289000100123456&i=12345&fp=1234567890&n=1"
+
+
+def synthetic_scan(qr_text: str | None = None) -> np.ndarray:
+    """A flat white receipt with lines of print (and a QR code at the bottom), BGR."""
+    paper = np.full((1500, 640, 3), 250, np.uint8)
+    for i in range(30):
+        text = f"ARTIKEL {i:02d} MILCH BROT   {i * 1.37:6.2f} A"
+        cv2.putText(paper, text, (30, 60 + 36 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (20, 20, 20), 2)
+    if qr_text:
+        code = cv2.QRCodeEncoder.create().encode(qr_text)
+        code = cv2.resize(code, None, fx=8, fy=8, interpolation=cv2.INTER_NEAREST)
+        y, x = 1140, (640 - code.shape[1]) // 2
+        paper[y : y + code.shape[0], x : x + code.shape[1]] = code[..., None]
+    return paper
+
+
+def encode(img: np.ndarray, ext: str = ".jpg") -> bytes:
+    return cv2.imencode(ext, img)[1].tobytes()
+
+
+def pil_bytes(img: Image.Image, fmt: str, **kwargs: object) -> bytes:
+    buffer = io.BytesIO()
+    img.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+def png_chunk(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """A valid PNG header claiming width x height, with a few bytes of compressed zeros."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", ihdr)
+        + png_chunk(b"IDAT", zlib.compress(b"\0" * 10_000, 9))
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A small JPEG whose frame header (SOF0) is patched to claim another size."""
+    data = bytearray(encode(np.zeros((64, 64), np.uint8)))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def animated_gif() -> bytes:
+    frames = [Image.new("L", (400, 400), shade) for shade in (0, 255)]
+    return pil_bytes(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+
+
+def rejection(data: bytes, **kwargs: object) -> str:
+    with pytest.raises(ImageRejected) as caught:
+        prepare(data, **kwargs)
+    assert caught.value.reason in REJECTION_REASONS
+    return caught.value.reason
+
+
+BAD_INPUTS = {
+    "empty": (b"", "not_image"),
+    "truncated_jpeg": (encode(synthetic_scan())[:20_000], "not_image"),
+    "png_bomb_30000": (png_bomb(30_000, 30_000), "too_large"),
+    "jpeg_header_20000": (jpeg_claiming(20_000, 20_000), "too_large"),
+    "text_named_jpg": (b"Just some notes, saved as receipt.jpg\n" * 20, "not_image"),
+    "one_pixel": (pil_bytes(Image.new("RGB", (1, 1)), "PNG"), "too_small"),
+    "thumbnail": (encode(np.full((150, 120), 255, np.uint8)), "too_small"),
+    "animated_gif": (animated_gif(), "not_image"),
+    "heic": (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 2000, "not_image"),
+    "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "not_image"),
+    "black": (encode(np.zeros((1280, 960), np.uint8)), "too_dark"),
+    "blank_wall": (encode(np.full((1280, 960), 200, np.uint8)), "no_document"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_INPUTS)
+def test_bad_inputs_get_their_reason(name: str) -> None:
+    data, reason = BAD_INPUTS[name]
+    assert rejection(data) == reason
+
+
+def test_byte_limit_is_checked_before_anything_else() -> None:
+    assert rejection(encode(synthetic_scan()), max_bytes=1000) == "too_large"
+    assert rejection(b"x" * 2000, max_bytes=1000) == "too_large"
+
+
+def test_pixel_limit_is_the_callers() -> None:
+    assert rejection(encode(synthetic_scan()), max_pixels=500_000) == "too_large"
+
+
+def test_mangled_jpegs_never_crash() -> None:
+    good = phone_photo(encode(synthetic_scan()), seed=1)
+    rng = np.random.default_rng(7)
+    for _ in range(25):
+        data = bytearray(good)
+        for pos in rng.integers(0, len(data), size=int(rng.integers(1, 40))):
+            data[pos] = int(rng.integers(0, 256))
+        try:
+            assert isinstance(prepare(bytes(data)), PreparedImage)
+        except ImageRejected as rejected:
+            assert rejected.reason in REJECTION_REASONS
+
+
+def test_unknown_reader_is_a_programming_error() -> None:
+    with pytest.raises(ValueError):
+        prepare(encode(synthetic_scan()), reader="llava")
+
+
+def check_output(result: PreparedImage, max_long: int) -> np.ndarray:
+    img = cv2.imdecode(np.frombuffer(result.jpeg, np.uint8), cv2.IMREAD_UNCHANGED)
+    assert img is not None and img.ndim == 2
+    assert (result.height, result.width) == img.shape
+    assert result.height > result.width >= 200  # an upright receipt
+    assert result.height <= max_long
+    return img
+
+
+def test_cmyk_jpeg_and_16_bit_png_are_read() -> None:
+    scan = synthetic_scan()
+    cmyk = pil_bytes(Image.fromarray(scan[..., ::-1]).convert("CMYK"), "JPEG", quality=90)
+    deep = encode((scan[..., 0].astype(np.uint16) * 257), ".png")
+    assert Image.open(io.BytesIO(deep)).mode.startswith("I;16")
+    for data in (cmyk, deep):
+        check_output(prepare(data), max_long=2048)
+
+
+def test_exif_orientation_is_applied() -> None:
+    sideways = Image.fromarray(np.ascontiguousarray(np.rot90(synthetic_scan()[..., 0])))  # stored lying down
+    exif = Image.Exif()
+    exif[0x0112] = 8  # "rotate 90 degrees counter-clockwise to view"
+    result = prepare(pil_bytes(sideways, "JPEG", exif=exif))
+    assert result.height > result.width
+
+
+def test_phone_photo_is_flattened_and_sized_per_reader() -> None:
+    photo = phone_photo(encode(synthetic_scan()), seed=3)
+    gemini = prepare(photo, reader="gemini")
+    ocr = prepare(photo, reader="ocr")
+    img = check_output(gemini, max_long=2048)
+    # Cropped to the paper: the output is about the receipt's aspect ratio (1500 / 640), not 4:3.
+    assert 1.8 < gemini.height / gemini.width < 3.0
+    assert np.median(img) > 200  # the paper is white after evening out the light
+    assert ocr.height > gemini.height  # small print is upscaled for OCR
+    assert len(gemini.jpeg) < 250_000
+    assert gemini.fiscal_qr is None
+
+
+def test_blurred_photo_is_rejected() -> None:
+    photo = cv2.imdecode(np.frombuffer(phone_photo(encode(synthetic_scan()), seed=3), np.uint8), 1)
+    assert rejection(encode(cv2.GaussianBlur(photo, (0, 0), 9))) in ("blurry", "no_document")
+
+
+def test_fiscal_qr_is_read_from_a_photo() -> None:
+    photo = phone_photo(encode(synthetic_scan(FISCAL)), seed=5)
+    qr = prepare(photo).fiscal_qr
+    assert qr is not None
+    assert (qr.date, qr.time, qr.total) == ("2024-01-15", "18:30", "1234.50")
+    assert (qr.fn, qr.fd, qr.fp, qr.kind) == ("9289000100123456", "12345", "1234567890", 1)
+
+
+def test_fiscal_qr_text_variants() -> None:
+    qr = parse_fiscal_qr("t=20231231T235959&s=99&fn=1&i=2&fp=3&n=2")
+    assert qr is not None and (qr.date, qr.time, qr.total, qr.kind) == ("2023-12-31", "23:59", "99.00", 2)
+    assert parse_fiscal_qr("https://example.com/?q=1") is None
+    assert parse_fiscal_qr("t=20231231T2359&s=abc") is None
+    assert parse_fiscal_qr("s=10.00&fn=1") is None
+
+
+@needs_dev
+def test_every_dev_scan_and_its_photos_pass_the_quality_gate() -> None:
+    """The gate is conservative: no readable receipt, flat or photographed, hard cases included."""
+    scans = sorted(DEV.glob("*.jpg"))
+    assert scans
+    for i, scan in enumerate(scans):
+        data = scan.read_bytes()
+        check_output(prepare(data), max_long=2048)
+        case = CASES[i % len(CASES)]
+        photo = phone_photo(data, seed=i, case=case)
+        check_output(prepare(photo), max_long=2048)
+
+
+@needs_dev
+def test_dev_photo_for_ocr_is_bigger_than_the_photo() -> None:
+    scan = sorted(DEV.glob("*.jpg"))[0]
+    photo = phone_photo(scan.read_bytes(), seed=0)
+    result = prepare(photo, reader="ocr")
+    check_output(result, max_long=8000)
+    assert result.height > 1280
