@@ -34,6 +34,7 @@ from tf_hcl import Block, dynamic_blocks, is_block_list, load_dir, merged_locals
 
 MODES = ("api_key", "vertex_ai")
 EXAMPLE_VARS = {"project_id": "example-project"}
+EXAMPLE_TFVARS = "terraform.tfvars.example"
 PUBSUB_MAX_ACK_DEADLINE = 600
 
 OBJECT_USER = "roles/storage.objectUser"
@@ -156,9 +157,10 @@ def references(value: Any, resource_type: str) -> list[tuple[str, str | None]]:
 class Evaluator:
     """Evaluates pure HCL expressions with `terraform console` on a copy of variables and locals."""
 
-    def __init__(self, tf_dir: Path, variables: dict[str, str]) -> None:
+    def __init__(self, tf_dir: Path, variables: dict[str, str], var_file: str | None = None) -> None:
         self.tf_dir = tf_dir
         self.variables = variables
+        self.var_file = var_file
 
     def evaluate(self, expressions: dict[str, str]) -> dict[str, Any]:
         if not expressions:
@@ -166,11 +168,18 @@ class Evaluator:
         with tempfile.TemporaryDirectory() as tmp:
             module = Path(tmp) / self.tf_dir.name
             module.mkdir()
-            for name in ("variables.tf", "locals.tf"):
+            for name in ("variables.tf", "locals.tf", *([self.var_file] if self.var_file else [])):
                 shutil.copy(self.tf_dir / name, module / name)
             shutil.copy(self.tf_dir.parent / "pipeline.json", Path(tmp) / "pipeline.json")
             body = ", ".join(f"{json.dumps(key)} = {expr}" for key, expr in expressions.items())
-            argv = ["terraform", "console", *(f"-var={k}={v}" for k, v in self.variables.items())]
+            argv = [
+                "terraform",
+                "console",
+                "-no-color",
+                *(f"-var={k}={v}" for k, v in self.variables.items()),
+            ]
+            if self.var_file:
+                argv.append(f"-var-file={self.var_file}")
             done = subprocess.run(
                 argv,
                 cwd=module,
@@ -181,7 +190,11 @@ class Evaluator:
                 check=False,
             )
         if done.returncode != 0:
-            raise RuntimeError(f"terraform console failed: {done.stderr.strip()[-2000:]}")
+            lines = [line.strip(" │╷╵") for line in done.stderr.splitlines()]
+            first = next(
+                (i for i, line in enumerate(lines) if line.startswith("Error:")), max(len(lines) - 8, 0)
+            )
+            raise RuntimeError(" ".join(line for line in lines[first : first + 8] if line))
         return json.loads(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -528,6 +541,10 @@ def check_dir(tf_dir: Path) -> list[str]:
     blocks = load_dir(tf_dir)
     local_values = merged_locals(blocks)
     errors = check_pipeline(pipeline)
+    try:  # the example a deployer copies must pass the variables' validation
+        Evaluator(tf_dir, {}, EXAMPLE_TFVARS).evaluate({"functions": "local.functions"})
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        errors.append(f"{EXAMPLE_TFVARS} is not accepted: {exc}")
     for mode in MODES:
         evaluator = Evaluator(tf_dir, {**EXAMPLE_VARS, "gemini_mode": mode})
         try:

@@ -102,6 +102,8 @@ def test_wiring_check_catches_broken_wiring(run_infra, tmp_path: Path) -> None:
     (module / "functions.tf").write_text(
         functions_tf.replace('each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"', '"ALLOW_ALL"')
     )
+    example = (module / "terraform.tfvars.example").read_text()
+    (module / "terraform.tfvars.example").write_text(example.replace('"receiptbot"', '"Receipt_Bot"'))
     (module / "extra.tf").write_text(
         """
 resource "google_project_iam_member" "webhook_admin" {
@@ -134,6 +136,7 @@ resource "google_cloud_run_v2_service_iam_member" "extract_public" {
     )
     assert 'google_pubsub_subscription.push["receipts-uploaded"]: no retry_policy' in out
     assert "pipeline.json: extract's timeout + margin exceeds 600 s" in out
+    assert "terraform.tfvars.example is not accepted: Error: Invalid value for variable" in out
     assert 'google_pubsub_subscription.push["receipts-preprocessed"]: ack deadline 620 is not between' in out
 
 
