@@ -13,7 +13,8 @@ Checked:
 - each function's service account holds exactly the roles listed below, none on the project
   except roles/aiplatform.user for extract in Vertex AI mode;
 - the webhook is the only public function, and the only one open to internet ingress;
-- buckets have uniform access and enforced public access prevention; raw photos expire.
+- buckets have uniform access and enforced public access prevention; raw photos expire;
+- terraform.tfvars.example passes the variables' validation.
 
 Usage: python scripts/tf_wiring.py DIR   (prints one line per error, then wiring_errors=N)
 """
