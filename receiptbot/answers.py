@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from receiptbot import paths, storage
+from receiptbot import log, paths, storage
 from receiptbot.contract import ReceiptUploaded
 from receiptbot.settings import settings
 from receiptbot.telegram import BotApi, TelegramError
@@ -42,7 +42,19 @@ def deliver(bot: BotApi, event: ReceiptUploaded, html: str) -> None:
         except TelegramError as exc:
             if exc.transient:
                 raise
-    bot.send_message(event.chat_id, html, reply_to=event.message_id)
+    try:
+        bot.send_message(event.chat_id, html, reply_to=event.message_id)
+    except TelegramError as exc:
+        if exc.transient:
+            raise
+        # The user blocked the bot, or Telegram refuses this text for good: redelivering the event
+        # (and, after the last attempt, the dead-letter handler's retrying forever) cannot help.
+        log.error(
+            "answer could not be delivered",
+            receipt_id=event.receipt_id,
+            error=exc.error_code,
+            description=exc.description,
+        )
 
 
 def answer_once(bot: BotApi, event: ReceiptUploaded, html: str) -> bool:
