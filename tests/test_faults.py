@@ -218,3 +218,32 @@ def test_f_telegram_429_is_waited_out_and_the_answer_arrives(fault_stack: LocalS
     assert len(edits) == 2  # the refused one, then the one after the wait
     assert edits[1] - edits[0] >= 1.0
     assert answer["edited_at"] >= edits[0] + 1.0
+
+
+def test_g_a_user_who_blocked_the_bot_is_given_up_on_not_retried_forever(fault_stack: LocalStack) -> None:
+    fault_stack.gemini.latency_seconds = 2  # time to block the bot while the receipt is read
+    user = user_of(fault_stack)
+    sent = user.send_photo(SAMPLE.read_bytes())
+    assert sent.status == 200
+    blocked = {"error_code": 403, "description": "Forbidden: bot was blocked by the user", "count": 100}
+    with fault_stack.telegram.lock:
+        fault_stack.telegram.failures += [
+            {"method": m, **blocked} for m in ("editMessageText", "sendMessage")
+        ]
+    rid = paths.receipt_id(user.chat_id, sent.message_id)
+    claim = paths.claim("answer", rid)
+    deadline = time.monotonic() + 20
+    while b'"done"' not in objects("WORK_BUCKET", claim).get(claim, b""):
+        assert time.monotonic() < deadline, "the receipt was never settled"
+        time.sleep(0.2)
+    time.sleep(4)  # a redelivery would try again within the stack's short backoff
+    with fault_stack.telegram.lock:
+        tries = [
+            c["method"]
+            for c in fault_stack.telegram.calls
+            if c["params"].get("chat_id") == user.chat_id
+            and c["method"] in ("editMessageText", "sendMessage")
+        ]
+    assert tries == ["sendMessage", "editMessageText", "sendMessage"]  # status; the answer, edited or sent
+    assert objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/") == {}
+    assert paths.result(user.chat_id, rid) in objects("RESULTS_BUCKET", paths.results_prefix(user.chat_id))
