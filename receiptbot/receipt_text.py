@@ -93,7 +93,7 @@ CHAINS: dict[str, tuple[str, ...]] = {
     "Hornbach": ("hornbach",),
     "OBI": ("obi markt", "obi.de", "obi baumarkt"),
     "Bauhaus": ("bauhaus",),
-    "toom": ("toom",),
+    "toom": ("toom", "toom baumarkt"),
     "Hagebau": ("hagebau",),
     "ROLLER": ("roller.de", "roller gmbh"),
     "Poco": ("poco.de", "poco einrichtung"),
@@ -374,30 +374,46 @@ def _time(lines: list[_Line], day: str | None) -> str | None:
 
 
 def _merchant(lines: list[_Line]) -> str | None:
+    """A chain named in the header, read exactly or nearly; else one named anywhere (a footer's
+    "Aldi GmbH & Co. KG"); else the header's first line that reads like a name."""
     folded = [fold_name(line.text) for line in lines]
+    # The header is what stands above the first priced line.
+    header = max(next((i for i, line in enumerate(lines) if line.amounts), len(lines)), 3)
+    return (
+        _exact_chain(folded[:header])
+        or _fuzzy_chain(folded[:header])
+        or _exact_chain(folded)
+        or _first_name_line(lines[:header])
+    )
+
+
+def _exact_chain(texts: list[str]) -> str | None:
+    """The chain whose name appears first."""
     best: tuple[int, str] | None = None
     for name, spellings in CHAINS.items():
         for spelling in spellings:
             pattern = rf"(?<![a-zа-я]){re.escape(fold_name(spelling))}(?![a-zа-я])"
-            for index, text in enumerate(folded):
-                if re.search(pattern, text):
-                    best = min(best or (index, name), (index, name))
-                    break
-    if best:
-        return best[1]
-    # The header is what stands above the first priced line.
-    header = next((i for i, line in enumerate(lines) if line.amounts), len(lines))
-    return _fuzzy_chain(folded[: max(header, 3)]) or _first_name_line(lines[: max(header, 3)])
+            index = next((i for i, text in enumerate(texts) if re.search(pattern, text)), None)
+            if index is not None:
+                best = min(best or (index, name), (index, name))
+    return best[1] if best else None
 
 
-def _fuzzy_chain(header: list[str]) -> str | None:
-    """A misread chain name in the header ("LIDE", "Merktkaut"): at most one edit per 4 letters."""
-    for text in header:
-        for word in re.findall(r"[a-zа-я]{4,}", text):
-            for name, spellings in CHAINS.items():
-                for spelling in spellings:
-                    single_word = " " not in spelling and "." not in spelling and len(spelling) >= 4
-                    if single_word and _distance(word, spelling) <= len(spelling) // 4:
+def _fuzzy_chain(texts: list[str]) -> str | None:
+    """A misread chain name ("Merktkaut", "teal GmbH"): one edit per four letters. A four-letter
+    name only when it stands alone on its line, like a logo ("LIDE"), so that a word such as
+    "Tool" in "Tool Shop" does not pass for toom."""
+    for text in texts:
+        words = re.findall(r"[a-zа-я&]+", text)
+        for name, spellings in CHAINS.items():
+            for spelling in spellings:
+                target = re.findall(r"[a-zа-я&]+", fold_name(spelling))
+                letters = len("".join(target))
+                if letters < 4 or (letters == 4 and len(words) != 1):
+                    continue
+                for start in range(len(words) - len(target) + 1):
+                    window = " ".join(words[start : start + len(target)])
+                    if _distance(window, " ".join(target)) <= letters // 4:
                         return name
     return None
 

@@ -208,7 +208,16 @@ def test_cyrillic_lookalikes_in_german_text_are_repaired() -> None:
 
 def test_chain_names_inside_web_addresses_and_misread_headers() -> None:
     assert parse_receipt_text("Mein Drogeriemarkt\nTotal 1,95\nwww.rossmann.de\n").merchant.name == "Rossmann"
-    assert parse_receipt_text("LIDE\nBROT 2,50\nzu zahlen 2,50\n").merchant.name == "LIDL"
+    assert parse_receipt_text("Merktkaut Lehr\nBROT 2,50\nzu zahlen 2,50\n").merchant.name == "Marktkauf"
+    assert parse_receipt_text("teal GmbH\nBROT 2,50\nSUMME 2,50\n").merchant.name == "real"
+    assert parse_receipt_text("LIDE |\nBROT 2,50\nzu zahlen 2,50\n").merchant.name == "LIDL"  # the logo
+    # A short word one letter off a short chain name is not that chain.
+    assert parse_receipt_text("Tool Shop\nHAMMER 9,99\nSUMME 9,99\n").merchant.name == "Tool Shop"
+
+
+def test_chain_in_the_header_wins_over_its_group_named_in_the_footer() -> None:
+    text = "Merktkauf Lehr\nBROT 2,50\nSUMME 2,50\nEDEKA Minden-Hannover\n"
+    assert parse_receipt_text(text).merchant.name == "Marktkauf"
 
 
 def test_tax_table_word_netto_is_not_the_netto_chain() -> None:
