@@ -134,7 +134,7 @@ def prepare(
     if scale > 1:  # enlarged strokes are soft; Tesseract reads crisper edges better
         out = cv2.addWeighted(out, 1 + _SHARPEN, cv2.GaussianBlur(out, (0, 0), 2), -_SHARPEN, 0)
 
-    fiscal_qr = _fiscal_qr(gray, _scale(a) @ to_flat, a, layout.square_blocks)
+    fiscal_qr = _fiscal_qr(gray, flat_analysis, _scale(a) @ to_flat, a, bool(layout.square_blocks))
     ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY])
     if not ok:  # pragma: no cover - encoding a valid uint8 image does not fail
         raise RuntimeError("JPEG encoding failed")
@@ -321,15 +321,15 @@ def _linear_scale(transform: np.ndarray) -> float:
 class _Layout:
     angle: float  # degrees the text lines are tilted
     text_height: float | None  # median height of a text line, px; None when there is no text
-    square_blocks: list[tuple[int, int, int, int]]  # x, y, w, h of solid square blocks: QR candidates
+    square_blocks: list[tuple[int, int, int, int]]  # x, y, w, h of solid squares: QR finder patterns?
 
 
 def _layout(flat: np.ndarray) -> _Layout:
     """Where the print is: the text lines' skew and height, and square blocks that may be QR codes.
 
     Ink is thresholded locally, the characters of a line are merged by a wide closing, and each
-    elongated blob's minimum-area rectangle gives one line's angle and height. A QR code merges
-    into a solid square instead.
+    elongated blob's minimum-area rectangle gives one line's angle and height. A QR code's finder
+    patterns become solid squares.
     """
     ink = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
     # Drop the paper's (and the table's) edges: no character is an eighth of the image tall, and an
@@ -345,7 +345,7 @@ def _layout(flat: np.ndarray) -> _Layout:
     for contour in contours:
         (_, _), (rw, rh), rect_angle = cv2.minAreaRect(contour)
         long_side, short_side = max(rw, rh), min(rw, rh)
-        if short_side > flat.shape[1] / 12 and long_side < 1.5 * short_side:
+        if short_side > flat.shape[1] / 25 and long_side < 1.5 * short_side:
             squares.append(cv2.boundingRect(contour))
         if short_side < 3 or long_side < 4 * short_side or long_side < flat.shape[1] / 10:
             continue
@@ -436,29 +436,32 @@ def _stretch_contrast(flat: np.ndarray) -> np.ndarray:
 
 # --- fiscal QR ------------------------------------------------------------------------------------
 
+_QR_FINDER = cv2.QRCodeDetectorAruco()  # locates codes several times faster than QRCodeDetector
 _QR_DECODER = cv2.QRCodeDetector()
-_QR_CROP = 400  # px: the side a QR candidate is cut out at, so each module spans several pixels
+_QR_CROP = 400  # px: the side a QR code is cut out at, so each module spans several pixels
 
 
 def _fiscal_qr(
-    gray: np.ndarray, to_analysis: np.ndarray, a: float, blocks: list[tuple[int, int, int, int]]
+    gray: np.ndarray, flat: np.ndarray, to_flat: np.ndarray, a: float, has_squares: bool
 ) -> FiscalQR | None:
-    """Decode the fiscal QR code, trying only the square blocks the layout found (cheap: no search).
+    """Decode the fiscal QR code, if the layout saw square blocks (a QR's finder patterns).
 
-    Each candidate is cut out of the decoded image, flattened, at full resolution (or enlarged),
-    since the analysis copy's modules may be too small to read.
+    The code is located on the small flat copy, then cut out of the decoded image, flattened, at
+    full resolution (or enlarged), since the small copy's modules may be too small to read.
     """
-    for x, y, w, h in sorted(blocks, key=lambda b: -b[2] * b[3])[:3]:
-        pad = max(w, h) // 6
-        x, y, side = x - pad, y - pad, max(w, h) + 2 * pad
-        k = max(1 / a, _QR_CROP / side)
-        to_crop = np.array([[k, 0, -x * k], [0, k, -y * k], [0, 0, 1]]) @ to_analysis
-        crop = cv2.warpPerspective(gray, to_crop, (round(side * k), round(side * k)), flags=cv2.INTER_CUBIC)
-        text, _, _ = _QR_DECODER.detectAndDecode(crop)
-        qr = parse_fiscal_qr(text) if text else None
-        if qr:
-            return qr
-    return None
+    if not has_squares:
+        return None
+    found, points = _QR_FINDER.detect(flat)
+    if not found or points is None:
+        return None
+    x, y, w, h = cv2.boundingRect(points.reshape(-1, 2).astype(np.float32))
+    pad = max(w, h) // 6
+    x, y, side = x - pad, y - pad, max(w, h) + 2 * pad
+    k = max(1 / a, _QR_CROP / side)
+    to_crop = np.array([[k, 0, -x * k], [0, k, -y * k], [0, 0, 1]]) @ to_flat
+    crop = cv2.warpPerspective(gray, to_crop, (round(side * k), round(side * k)), flags=cv2.INTER_CUBIC)
+    text, _, _ = _QR_DECODER.detectAndDecode(crop)
+    return parse_fiscal_qr(text) if text else None
 
 
 def parse_fiscal_qr(text: str) -> FiscalQR | None:
