@@ -282,6 +282,22 @@ def cpu_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def deployed_table(threads: dict[str, int]) -> str:
+    """Markdown: the deployed limits (infra/pipeline.json) beside the local processes' threads."""
+    out = [
+        "| function | deployed vCPU | `max_instance_request_concurrency` | `max_instance_count` "
+        "| receipts in flight, deployed | local: one process, THREADS |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, f in PIPELINE["functions"].items():
+        in_flight = f["max_instance_request_concurrency"] * f["max_instance_count"]
+        out.append(
+            f"| {name} | {f['cpu']} | {f['max_instance_request_concurrency']} | "
+            f"{f['max_instance_count']} | {in_flight} | {threads.get(name, 8)} |"
+        )
+    return "\n".join(out)
+
+
 # -- cold start --------------------------------------------------------------------------------
 def import_seconds(function: str) -> tuple[float, float]:
     """One fresh interpreter: wall and CPU seconds to import the function's modules (start-up excluded).
@@ -402,6 +418,10 @@ def plot(parallel: list[dict[str, Any]], sequential: list[dict[str, Any]], laten
     plt.close(fig)
 
 
+def listing(mapping: dict, prefix: str = "", sep: str = " ") -> str:
+    return ", ".join(f"{prefix}{key}{sep}{value}" for key, value in mapping.items())
+
+
 def markdown(results: dict[str, Any]) -> str:
     cold, gemini, cfg = results["cold_start"], results["gemini"], results["config"]
     imports = "\n".join(
@@ -412,9 +432,10 @@ def markdown(results: dict[str, Any]) -> str:
     return f"""{DOC_BEGIN}
 Measured {cfg["date"]} on {cfg["cpus"]} cores (load average {cfg["load_before"]} before the run), model
 latency {cfg["latency_s"]:g} s, input `{cfg["input"]}` as a {cfg["photo_kb"]:.0f} KB 1280 px phone photo.
-Rounds pooled per N: {cfg["rounds"]} (parallel), {cfg["seq_rounds"]} (sequential).
+Rounds pooled per N: {listing(cfg["rounds"], "N=", " x")} (parallel), {listing(cfg["seq_rounds"], "N=", " x")}
+(sequential).
 
-**Parallel** (the default stack: THREADS {cfg["threads"]},
+**Parallel** (the default stack: THREADS {listing(cfg["threads"])},
 relay up to {cfg["max_in_flight"]} messages in flight per subscription):
 
 {table_lines(results["parallel"], markdown=True)}
@@ -429,6 +450,10 @@ relay up to {cfg["max_in_flight"]} messages in flight per subscription):
 and the Telegram and Gemini stand-ins):
 
 {cpu_table(results["parallel"])}
+
+**Deployed configuration** (`infra/pipeline.json`) against the local model:
+
+{deployed_table(cfg["threads"])}
 
 **Cold start** (the median of {IMPORT_RUNS} fresh processes; import time, interpreter start excluded):
 
