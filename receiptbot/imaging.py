@@ -209,22 +209,24 @@ def _find_paper(small: np.ndarray) -> np.ndarray | None:
     the brightest region (Otsu) or by its edges, whichever gives the better quadrilateral.
     """
     k = max(3, max(small.shape) // 50) | 1
-    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    paper = cv2.GaussianBlur(paper, (5, 5), 0)
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    ink = cv2.compare(cv2.subtract(closed, small), 25, cv2.CMP_GT)  # print: thin and darker than around it
+    paper = cv2.GaussianBlur(closed, (5, 5), 0)
     _, bright = cv2.threshold(paper, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     median = _percentile(paper, 50)
     edges = cv2.Canny(paper, 0.33 * median, 0.66 * median + 20)
     edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     best, best_score = None, 0.0
     for mask in (bright, edges):
-        quad, score = _best_quad(mask, paper)
+        quad, score = _best_quad(mask, paper, ink)
         if quad is not None and score > best_score:
             best, best_score = quad, score
     return best
 
 
-def _best_quad(mask: np.ndarray, paper: np.ndarray) -> tuple[np.ndarray | None, float]:
+def _best_quad(mask: np.ndarray, paper: np.ndarray, ink: np.ndarray) -> tuple[np.ndarray | None, float]:
     area_total = float(paper.size)
+    band = cv2.getStructuringElement(cv2.MORPH_RECT, (max(paper.shape) // 25 * 2 + 1,) * 2)
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     best, best_score = None, 0.0
     for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
@@ -244,6 +246,10 @@ def _best_quad(mask: np.ndarray, paper: np.ndarray) -> tuple[np.ndarray | None, 
         # Paper is brighter than the table around it, and the table has little paper-bright area;
         # otherwise this is a bright patch *on* the paper (a scan, a white table): do not crop.
         if contrast < 10 or _share_above(paper, _percentile(paper, 25, inside), outside) > 0.2:
+            continue
+        # Print right outside the outline means it cut through the paper (along a cast shadow, say).
+        around = cv2.subtract(cv2.dilate(inside, band), inside)
+        if cv2.mean(ink, around)[0] > 0.5 * cv2.mean(ink, inside)[0]:
             continue
         score = hull_area / area_total * min(1.0, contrast / 40)
         if score > best_score:
