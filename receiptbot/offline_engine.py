@@ -22,7 +22,7 @@ from receiptbot.receipt import Receipt
 from receiptbot.receipt_text import parse_receipt_text
 
 PSM = 6  # page segmentation mode: a single uniform block of text
-OCR_TIMEOUT_SECONDS = 60  # well inside extract's function timeout; a stuck OCR raises RuntimeError
+OCR_TIMEOUT_SECONDS = 90  # inside extract's 120 s function timeout; a stuck OCR raises RuntimeError
 
 
 def read_receipt(image: bytes, languages: str = "deu+eng+rus", psm: int = PSM) -> Receipt:

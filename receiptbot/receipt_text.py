@@ -159,6 +159,12 @@ _LAT = re.compile(r"[A-Za-zÄÖÜäöüß]")
 _AMOUNT = re.compile(r"(?<![\d.,])(-?\d{1,6}) ?[.,] ?(\d{2})(\d?)(?![\d%])")
 _AMOUNT_GROUPED = re.compile(r"(?<![\d.,])(-?\d{1,3}(?:[ \u00a0]\d{3})+)[.,](\d{2})(?![\d%])")
 _DATE_DMY = re.compile(r"(?<!\d)(\d{1,2}) ?[./,-] ?(\d{1,2}) ?[./,-] ?((?:19|20)\d{2}|\d{2})(?!\d)")
+# OCR drops a dot now and then ("24 04.2020", "24.04 20 13:42"): one separator may be a space,
+# when the year has four digits or a time follows.
+_DATE_LOOSE = re.compile(
+    r"(?<![\d.,])(\d{1,2})([ ./,-]{1,2})(\d{1,2})([ ./,-]{1,2})((?:19|20)\d{2}|\d{2})(?![\d.,])"
+    r"( +[0-2]?\d:[0-5]\d)?"
+)
 _DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
 _CLOCK = re.compile(
     r"(?<![\d.,])\d{1,2}[.:,]\d{2} ?(?:UHR|H)\b", re.I
@@ -339,6 +345,12 @@ def _date_votes(lines: list[_Line], today: Date) -> Counter[str]:
     for line in lines:
         found = [(d, m, y) for d, m, y in _DATE_DMY.findall(line.text)]
         found += [(d, m, y) for y, m, d in _DATE_ISO.findall(line.text)]
+        if not found:
+            found = [
+                (d, m, y)
+                for d, sep1, m, sep2, y, time in _DATE_LOOSE.findall(line.text)
+                if (sep1 + sep2).strip(" ") and (len(y) == 4 or time)
+            ]
         for d, m, y in found:
             day = _valid_date(int(d), int(m), int(y), today)
             if day:

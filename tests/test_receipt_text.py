@@ -189,6 +189,15 @@ def test_dates_are_validated() -> None:
     assert receipt.date == "2024-06-05"
 
 
+@pytest.mark.parametrize("line", ["Datum 24 04.2020", "24.04 20 13:42 8655106", "24.04.2020", "2020-04-24"])
+def test_dates_with_a_dot_lost(line: str) -> None:
+    assert parse_receipt_text(f"SHOP\n{line}\n").date == "2020-04-24"
+
+
+def test_a_quantity_and_price_are_not_a_loose_date() -> None:
+    assert parse_receipt_text("SHOP\nBROT 3 1,20 3,60\n").date is None
+
+
 def test_most_printed_date_wins() -> None:
     text = "SHOP\nAktion gültig bis 30.04.2020\nDatum: 15.04.2020\n15.04.20 16:15 8665111\n"
     assert parse_receipt_text(text).date == "2020-04-15"
