@@ -210,8 +210,10 @@ def parse_readings(texts: Sequence[str], today: Date | None = None) -> Receipt:
     for reading in readings:
         total_votes.update(_total_votes(reading, _items(reading)))
         date_votes.update(_date_votes(reading, today or Date.today()))
-    total = max(total_votes, key=lambda v: (total_votes[v], v)) if total_votes else None
-    day = max(date_votes, key=lambda d: (date_votes[d], d)) if date_votes else None
+    # On a tie the first printed wins (max keeps the first): the shop's own part of a receipt
+    # comes before the card slip and the small print.
+    total = max(total_votes, key=total_votes.__getitem__) if total_votes else None
+    day = max(date_votes, key=date_votes.__getitem__) if date_votes else None
     full_text = "\n".join(line.text for line in lines)
     return Receipt(
         merchant=Merchant(name=_merchant(lines), tax_id=_tax_id(full_text)),
