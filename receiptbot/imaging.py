@@ -210,7 +210,9 @@ def _find_paper(small: np.ndarray) -> np.ndarray | None:
     """
     k = max(3, max(small.shape) // 50) | 1
     closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    ink = cv2.compare(cv2.subtract(closed, small), 25, cv2.CMP_GT)  # print: thin and darker than around it
+    # Print: thin and darker than around it, by a share of the local brightness (so also in shadow).
+    darker = cv2.subtract(closed, small)
+    ink = cv2.compare(darker, 20, cv2.CMP_GT) & cv2.compare(cv2.multiply(darker, 3), closed, cv2.CMP_GT)
     paper = cv2.GaussianBlur(closed, (5, 5), 0)
     _, bright = cv2.threshold(paper, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     median = _percentile(paper, 50)
@@ -226,7 +228,6 @@ def _find_paper(small: np.ndarray) -> np.ndarray | None:
 
 def _best_quad(mask: np.ndarray, paper: np.ndarray, ink: np.ndarray) -> tuple[np.ndarray | None, float]:
     area_total = float(paper.size)
-    band = cv2.getStructuringElement(cv2.MORPH_RECT, (max(paper.shape) // 25 * 2 + 1,) * 2)
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     best, best_score = None, 0.0
     for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
@@ -247,14 +248,30 @@ def _best_quad(mask: np.ndarray, paper: np.ndarray, ink: np.ndarray) -> tuple[np
         # otherwise this is a bright patch *on* the paper (a scan, a white table): do not crop.
         if contrast < 10 or _share_above(paper, _percentile(paper, 25, inside), outside) > 0.2:
             continue
-        # Print right outside the outline means it cut through the paper (along a cast shadow, say).
-        around = cv2.subtract(cv2.dilate(inside, band), inside)
-        if cv2.mean(ink, around)[0] > 0.5 * cv2.mean(ink, inside)[0]:
+        if _cuts_print(quad, ink, cv2.mean(ink, inside)[0]):
             continue
         score = hull_area / area_total * min(1.0, contrast / 40)
         if score > best_score:
             best, best_score = _order_corners(quad), score
     return best, best_score
+
+
+def _cuts_print(quad: np.ndarray, ink: np.ndarray, ink_inside: float) -> bool:
+    """Is there print right outside one of the outline's sides? Then it cut through the paper
+    (along a cast shadow's edge, say) and cropping to it would lose part of the receipt."""
+    centre = quad.mean(axis=0)
+    depth = max(ink.shape) / 25
+    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        normal = np.array([b[1] - a[1], a[0] - b[0]], np.float32)
+        normal /= max(float(np.linalg.norm(normal)), 1e-6)
+        if np.dot(normal, (a + b) / 2 - centre) < 0:
+            normal = -normal  # point away from the paper
+        band = np.zeros_like(ink)
+        near, far = 0.4 * depth * normal, 1.4 * depth * normal  # skip the edge line itself
+        cv2.fillConvexPoly(band, np.array([a + near, b + near, b + far, a + far], np.int32), 255)
+        if cv2.mean(ink, band)[0] > 0.5 * ink_inside:
+            return True
+    return False
 
 
 def _quad_of(hull: np.ndarray) -> np.ndarray:
