@@ -102,11 +102,15 @@ locals {
       RESULTS_BUCKET   = local.buckets.results.name # /export and /delete
       TOPIC_UPLOADED   = local.topics["receipts-uploaded"]
       ALLOWED_CHAT_IDS = join(",", [for id in var.allowed_chat_ids : format("%d", id)])
+      # /help tells users how long their photo is kept.
+      RAW_RETENTION_DAYS = tostring(var.raw_retention_days)
     }
     preprocess = {
       RAW_BUCKET         = local.buckets.raw.name
       WORK_BUCKET        = local.buckets.work.name
       TOPIC_PREPROCESSED = local.topics["receipts-preprocessed"]
+      # Sizes the image for Gemini's tiles rather than upscaling it for OCR.
+      EXTRACT_ENGINE = "gemini"
     }
     extract = merge({
       WORK_BUCKET    = local.buckets.work.name
