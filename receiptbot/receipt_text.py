@@ -35,6 +35,8 @@ TOTAL_WORDS = (
     "ВСЕГО",
     "СУММА",
 )
+# Sums before tax or discount: not the total.
+SUBTOTAL_WORDS = ("SUBTOTAL", "SUB TOTAL", "SUB-TOTAL", "ZWISCHENSUMME", "ПОДЫТОГ")
 # Lines that show what was paid by card; on a card slip the amount equals the total.
 CARD_WORDS = (
     "KARTE",
@@ -166,9 +168,8 @@ _DATE_LOOSE = re.compile(
     r"( +[0-2]?\d:[0-5]\d)?"
 )
 _DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
-_CLOCK = re.compile(
-    r"(?<![\d.,])\d{1,2}[.:,]\d{2} ?(?:UHR|H)\b", re.I
-)  # "9.00 Uhr - 20.00 Uhr" opening hours
+# "9.00 Uhr - 20.00 Uhr": opening hours, not amounts.
+_CLOCK = re.compile(r"(?<![\d.,])\d{1,2}[.:,]\d{2} ?(?:UHR|H)\b", re.I)
 _TIME = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]) ?: ?([0-5]\d)(?: ?: ?[0-5]\d)?(?![\d])")
 _PERCENT = re.compile(r"(\d{1,2})(?:[.,](\d{1,2}))? ?%")
 # "2 x 4,85", "2,000 x 3,99", "2 Rolle x 4,85" and the other way round, "0,99 x 2" (OCR reads
@@ -287,7 +288,8 @@ def fold_name(text: str) -> str:
 
 
 def _kind(line: _Line) -> str:
-    """What a line with an amount says: total, tax, change, cash given, card payment, or item."""
+    """What a line with an amount says: total, subtotal, tax, change, cash given, card payment,
+    a card slip's bare amount, or an item."""
     up = line.upper
     if _has_word(up, CHANGE_WORDS):
         return "change"
@@ -296,6 +298,8 @@ def _kind(line: _Line) -> str:
         return "cash"
     if _has_word(up, TAX_WORDS) or (_PERCENT.search(up) and len(line.amounts) >= 2):
         return "tax"  # a tax table row; "Milch 3,5% 1,19" is an item
+    if _has_word(up, SUBTOTAL_WORDS):
+        return "subtotal"
     if _has_word(up, TOTAL_WORDS):
         return "total"
     if card:
@@ -311,8 +315,8 @@ def _total_votes(lines: list[_Line], items: list[Item]) -> Counter[Decimal]:
     cash: list[Decimal] = []
     change: list[Decimal] = []
     first_total = True
-    # Weights: two per independent line; the receipt's own first "SUMME" line one more, so it
-    # wins a tie, and the tax table's total row half (it is often a column sum, not the total).
+    # Weights: four per independent line; the receipt's own first total line one more (it wins
+    # a tie), the tax table's total row half (it is often a column sum, not the total).
     for line in lines:
         if not line.amounts:
             continue
@@ -466,7 +470,7 @@ def _items(lines: list[_Line]) -> list[Item]:
     pending: tuple[Decimal, Decimal] | None = None  # a quantity printed above its item's line
     for index, line in enumerate(lines):
         kind = _kind(line)
-        if kind in ("total", "card", "cash", "change"):
+        if kind in ("total", "subtotal", "card", "cash", "change"):
             break
         if kind != "item" or not line.amounts:
             pending = None
