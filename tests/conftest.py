@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,6 +60,17 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory, name: str, **kwargs)
 def forget_clients() -> None:
     receiptbot_storage.client.cache_clear()
     receiptbot_pubsub.publisher.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def emulators_of_the_test(request: pytest.FixtureRequest) -> None:
+    """Several stacks run at once (session and module ones): the helpers here (objects, published)
+    and receiptbot's clients read the emulators of the stack this test uses."""
+    for name in request.fixturenames:
+        if name.endswith("stack") and isinstance(used := request.getfixturevalue(name), LocalStack):
+            os.environ.update(used.emulator_env)
+            forget_clients()
+            return
 
 
 def secrets_in_logs() -> list[str]:
