@@ -206,11 +206,13 @@ def parse_readings(texts: Sequence[str], today: Date | None = None) -> Receipt:
     readings = [_lines(text, cyrillic) for text in texts]
     lines = readings[0]
     items = _items(lines)
+    currency = _currency(lines, cyrillic)
+    month_first = currency == "USD"  # 03/04/2024 is March 4 in the US
     total_votes: Counter[Decimal] = Counter()
     date_votes: Counter[str] = Counter()
     for reading in readings:
         total_votes.update(_total_votes(reading, _items(reading)))
-        date_votes.update(_date_votes(reading, today or Date.today()))
+        date_votes.update(_date_votes(reading, today or Date.today(), month_first))
     # On a tie the first printed wins (max keeps the first): the shop's own part of a receipt
     # comes before the card slip and the small print.
     total = max(total_votes, key=total_votes.__getitem__) if total_votes else None
@@ -221,7 +223,7 @@ def parse_readings(texts: Sequence[str], today: Date | None = None) -> Receipt:
         date=day,
         time=_time(lines, day),
         total=total,
-        currency=_currency(lines, cyrillic),
+        currency=currency,
         taxes=_taxes(lines),
         payment_method=_payment_method(lines),
         items=items,
@@ -346,7 +348,7 @@ def _total_votes(lines: list[_Line], items: list[Item]) -> Counter[Decimal]:
 # --- date and time ----------------------------------------------------------------------------
 
 
-def _date_votes(lines: list[_Line], today: Date) -> Counter[str]:
+def _date_votes(lines: list[_Line], today: Date, month_first: bool) -> Counter[str]:
     votes: Counter[str] = Counter()
     for line in lines:
         found = [(d, m, y) for d, m, y in _DATE_DMY.findall(line.text)]
@@ -358,7 +360,7 @@ def _date_votes(lines: list[_Line], today: Date) -> Counter[str]:
                 if (sep1 + sep2).strip(" ") and (len(y) == 4 or time)
             ]
         for d, m, y in found:
-            day = _valid_date(int(d), int(m), int(y), today)
+            day = _valid_date(*((int(m), int(d)) if month_first else (int(d), int(m))), int(y), today)
             if day:
                 # A date beside a time or after "Datum" is the purchase, not a printed promo date.
                 weight = 2 if _TIME.search(line.text) or re.search(r"DATUM|DATE|ДАТА", line.upper) else 1

@@ -182,6 +182,11 @@ def test_cash_minus_change_supports_the_total() -> None:
     assert parse_receipt_text(text).total == Decimal("7.16")
 
 
+def test_us_receipt_date_is_month_first() -> None:
+    assert parse_receipt_text("SHOP\nTOTAL $5.00\n03/04/2024 10:00\n").date == "2024-03-04"
+    assert parse_receipt_text("SHOP\nSUMME 5,00 €\n03.04.2024 10:00\n").date == "2024-04-03"
+
+
 def test_dates_are_validated() -> None:
     assert parse_receipt_text("SHOP\n31.02.2020 10:00\n").date is None  # no such day
     # A date in the future is a misread; today is passed in so the test does not age.
