@@ -134,7 +134,7 @@ def prepare(
     if scale > 1:  # enlarged strokes are soft; Tesseract reads crisper edges better
         out = cv2.addWeighted(out, 1 + _SHARPEN, cv2.GaussianBlur(out, (0, 0), 2), -_SHARPEN, 0)
 
-    fiscal_qr = _fiscal_qr(gray, flat_analysis, _scale(a) @ to_flat, a, bool(layout.square_blocks))
+    fiscal_qr = _fiscal_qr(gray, flat_analysis, _scale(a) @ to_flat, a, layout.square_blocks)
     ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY])
     if not ok:  # pragma: no cover - encoding a valid uint8 image does not fail
         raise RuntimeError("JPEG encoding failed")
@@ -215,18 +215,21 @@ def _find_paper(small: np.ndarray) -> np.ndarray | None:
     ink = cv2.compare(darker, 20, cv2.CMP_GT) & cv2.compare(cv2.multiply(darker, 3), closed, cv2.CMP_GT)
     paper = cv2.GaussianBlur(closed, (5, 5), 0)
     _, bright = cv2.threshold(paper, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    median = _percentile(paper, 50)
+    histogram = _histogram(paper)
+    median = _hist_percentile(histogram, 50)
     edges = cv2.Canny(paper, 0.33 * median, 0.66 * median + 20)
     edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     best, best_score = None, 0.0
     for mask in (bright, edges):
-        quad, score = _best_quad(mask, paper, ink)
+        quad, score = _best_quad(mask, paper, histogram, ink)
         if quad is not None and score > best_score:
             best, best_score = quad, score
     return best
 
 
-def _best_quad(mask: np.ndarray, paper: np.ndarray, ink: np.ndarray) -> tuple[np.ndarray | None, float]:
+def _best_quad(
+    mask: np.ndarray, paper: np.ndarray, histogram: np.ndarray, ink: np.ndarray
+) -> tuple[np.ndarray | None, float]:
     area_total = float(paper.size)
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     best, best_score = None, 0.0
@@ -242,11 +245,13 @@ def _best_quad(mask: np.ndarray, paper: np.ndarray, ink: np.ndarray) -> tuple[np
             continue
         inside = np.zeros_like(paper)
         cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
-        outside = cv2.bitwise_not(inside)
-        contrast = _percentile(paper, 50, inside) - _percentile(paper, 50, outside)
+        hist_in = _histogram(paper, inside)
+        hist_out = histogram - hist_in
+        contrast = _hist_percentile(hist_in, 50) - _hist_percentile(hist_out, 50)
         # Paper is brighter than the table around it, and the table has little paper-bright area;
         # otherwise this is a bright patch *on* the paper (a scan, a white table): do not crop.
-        if contrast < 10 or _share_above(paper, _percentile(paper, 25, inside), outside) > 0.2:
+        paper_level = int(_hist_percentile(hist_in, 25))
+        if contrast < 10 or hist_out[paper_level:].sum() > 0.2 * max(hist_out.sum(), 1):
             continue
         if _cuts_print(quad, ink, cv2.mean(ink, inside)[0]):
             continue
@@ -266,10 +271,16 @@ def _cuts_print(quad: np.ndarray, ink: np.ndarray, ink_inside: float) -> bool:
         normal /= max(float(np.linalg.norm(normal)), 1e-6)
         if np.dot(normal, (a + b) / 2 - centre) < 0:
             normal = -normal  # point away from the paper
-        band = np.zeros_like(ink)
         near, far = 0.4 * depth * normal, 1.4 * depth * normal  # skip the edge line itself
-        cv2.fillConvexPoly(band, np.array([a + near, b + near, b + far, a + far], np.int32), 255)
-        if cv2.mean(ink, band)[0] > 0.5 * ink_inside:
+        polygon = np.array([a + near, b + near, b + far, a + far], np.int32)
+        # Only the band's bounding box is read: a full-frame mask per side costs more than it tells.
+        x, y, w, h = cv2.boundingRect(polygon)
+        x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, ink.shape[1]), min(y + h, ink.shape[0])
+        if x1 <= x0 or y1 <= y0:
+            continue
+        band = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.fillConvexPoly(band, polygon - np.int32([x0, y0]), 255)
+        if cv2.countNonZero(band) and cv2.mean(ink[y0:y1, x0:x1], band)[0] > 0.5 * ink_inside:
             return True
     return False
 
@@ -387,17 +398,16 @@ def _histogram(img: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     return cv2.calcHist([img], [0], mask, [256], [0, 256]).ravel()
 
 
-def _percentile(img: np.ndarray, q: float, mask: np.ndarray | None = None) -> float:
+def _percentile(img: np.ndarray, q: float) -> float:
     """A uint8 image's q-th percentile from its histogram: much faster than np.percentile's sort."""
-    cumulative = np.cumsum(_histogram(img, mask))
+    return _hist_percentile(_histogram(img), q)
+
+
+def _hist_percentile(histogram: np.ndarray, q: float) -> float:
+    cumulative = np.cumsum(histogram)
     if cumulative[-1] == 0:
         return 0.0
     return float(np.searchsorted(cumulative, cumulative[-1] * q / 100))
-
-
-def _share_above(img: np.ndarray, level: float, mask: np.ndarray) -> float:
-    hist = _histogram(img, mask)
-    return float(hist[int(level) :].sum() / max(hist.sum(), 1))
 
 
 def _weighted_median(values: list[float], weights: list[float]) -> float:
@@ -415,7 +425,8 @@ def _sharpness(flat: np.ndarray, text_height: float) -> float:
     """
     s = min(1.0, 12.0 / text_height)
     img = cv2.resize(flat, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else flat
-    lo, hi = _percentile(img, 1), _percentile(img, 99)
+    histogram = _histogram(img)
+    lo, hi = _hist_percentile(histogram, 1), _hist_percentile(histogram, 99)
     if hi - lo < 1:
         return 0.0
     lap = cv2.Laplacian(cv2.GaussianBlur(img, (3, 3), 0), cv2.CV_16S, ksize=3)
@@ -465,25 +476,35 @@ _QR_CROP = 400  # px: the side a QR code is cut out at, so each module spans sev
 
 
 def _fiscal_qr(
-    gray: np.ndarray, flat: np.ndarray, to_flat: np.ndarray, a: float, has_squares: bool
+    gray: np.ndarray,
+    flat: np.ndarray,
+    to_flat: np.ndarray,
+    a: float,
+    squares: list[tuple[int, int, int, int]],
 ) -> FiscalQR | None:
     """Decode the fiscal QR code, if the layout saw square blocks (a QR's finder patterns).
 
-    The code is located on the small flat copy, then cut out of the decoded image, flattened, at
-    full resolution (or enlarged), since the small copy's modules may be too small to read.
+    The code is located on the small flat copy, in a window around the largest square (a finder
+    pattern is 7 of a code's 21-57 modules), then cut out of the decoded image, flattened, at full
+    resolution (or enlarged), since the small copy's modules may be too small to read.
     """
-    if not has_squares:
+    if not squares:
         return None
-    found, points = _QR_FINDER.detect(flat)
+    sx, sy, sw, sh = max(squares, key=lambda b: b[2] * b[3])
+    reach = 6 * max(sw, sh)
+    x0, y0 = max(0, sx - reach), max(0, sy - reach)
+    found, points = _QR_FINDER.detect(flat[y0 : sy + sh + reach, x0 : sx + sw + reach])
     if not found or points is None:
         return None
-    x, y, w, h = cv2.boundingRect(points.reshape(-1, 2).astype(np.float32))
+    x, y, w, h = cv2.boundingRect(points.reshape(-1, 2).astype(np.float32) + np.float32([x0, y0]))
     pad = max(w, h) // 6
     x, y, side = x - pad, y - pad, max(w, h) + 2 * pad
     k = max(1 / a, _QR_CROP / side)
     to_crop = np.array([[k, 0, -x * k], [0, k, -y * k], [0, 0, 1]]) @ to_flat
     crop = cv2.warpPerspective(gray, to_crop, (round(side * k), round(side * k)), flags=cv2.INTER_CUBIC)
-    text, _, _ = _QR_DECODER.detectAndDecode(crop)
+    # The corners are known: decode() skips QRCodeDetector's own (slow) search.
+    corners = (points.reshape(-1, 2) + np.float32([x0 - x, y0 - y])) * k
+    text, _ = _QR_DECODER.decode(crop, corners.reshape(1, -1, 2).astype(np.float32))
     return parse_fiscal_qr(text) if text else None
 
 
