@@ -52,7 +52,9 @@ class Settings:
     allowed_chat_ids: frozenset[int] = frozenset()
     rate_limit_count: int = 20
     rate_limit_window_seconds: int = 600
-    claim_timeout_seconds: int = 300
+    # Older than this, a claim was left by a crashed instance: above extract's 120 s timeout (the
+    # longest a holder can live), and well inside the redelivery window of 7 attempts (~10 min).
+    claim_timeout_seconds: int = 150
     raw_retention_days: int = 30
 
     @property
@@ -88,7 +90,7 @@ def load_settings() -> Settings:
         allowed_chat_ids=_chat_ids(env.get("ALLOWED_CHAT_IDS", "")),
         rate_limit_count=_int("RATE_LIMIT_COUNT", 20),
         rate_limit_window_seconds=_int("RATE_LIMIT_WINDOW_SECONDS", 600),
-        claim_timeout_seconds=_int("CLAIM_TIMEOUT_SECONDS", 300),
+        claim_timeout_seconds=_int("CLAIM_TIMEOUT_SECONDS", 150),
         raw_retention_days=_int("RAW_RETENTION_DAYS", 30),
     )
 

@@ -1,7 +1,7 @@
 """Fault injection on the real local stack: nothing lost, nothing doubled (issue 5, (a) to (f)).
 
 One stack for the file, with the Gemini engine (its stand-in can be told to fail or to be slow),
-short Pub/Sub backoff (five attempts take about ten seconds) and a short claim timeout, so a
+short Pub/Sub backoff (all seven attempts take about fifteen seconds) and a short claim timeout, so a
 claim left by a killed process is taken over within the test.
 """
 
