@@ -16,6 +16,7 @@ from receiptbot.answers import already_answered, answer_once, bot
 from receiptbot.contract import FiscalQR, ReceiptPreprocessed, ReceiptUploaded
 from receiptbot.messages import text
 from receiptbot.settings import settings
+from receiptbot.telegram import TelegramError, TelegramUnavailable
 
 QR_METADATA_KEY = "fiscal_qr"
 # imaging's rejection reasons are the user's text keys, but for this one.
@@ -34,6 +35,7 @@ def handle_event(data: Any) -> None:
         qr_json = (existing.metadata or {}).get(QR_METADATA_KEY)
         fiscal_qr = FiscalQR.model_validate_json(qr_json) if qr_json else None
     else:
+        show_typing(event)
         try:
             raw = storage.read(s.raw_bucket, event.raw_object)
         except gexc.NotFound:
@@ -62,3 +64,11 @@ def handle_event(data: Any) -> None:
         seconds=round(time.monotonic() - started, 3),
         fiscal_qr=fiscal_qr is not None,
     )
+
+
+def show_typing(event: ReceiptUploaded) -> None:
+    """ "typing…" in the chat while the receipt is read (after the webhook's 200, so it costs no ack time)."""
+    try:
+        bot().send_chat_action(event.chat_id)
+    except (TelegramError, TelegramUnavailable):
+        pass  # a nicety, never a reason to fail

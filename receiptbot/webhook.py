@@ -201,10 +201,6 @@ def status_message(s: Settings, rid: str, chat_id: int, message_id: int, languag
     name = paths.status_message(rid)
     if storage.create(s.work_bucket, name, b"{}", "application/json"):
         try:
-            bot().send_chat_action(chat_id)
-        except TelegramError:
-            pass  # the typing indicator is a nicety, never a reason to fail
-        try:
             sent = bot().send_message(chat_id, text("received", language), reply_to=message_id)
         except Exception:
             storage.blob(s.work_bucket, name).delete(**storage.CALL)  # let the re-sent update try again
