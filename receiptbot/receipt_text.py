@@ -160,13 +160,20 @@ _LAT = re.compile(r"[A-Za-zÄÖÜäöüß]")
 # Russian receipts ("1 234,50"); an optional glued tax-class digit ("0,258" = "0,25 B").
 _AMOUNT = re.compile(r"(?<![\d.,])(-?\d{1,6}) ?[.,] ?(\d{2})(\d?)(?![\d%])")
 _AMOUNT_GROUPED = re.compile(r"(?<![\d.,])(-?\d{1,3}(?:[ \u00a0]\d{3})+)[.,](\d{2})(?![\d%])")
-_DATE_DMY = re.compile(r"(?<!\d)(\d{1,2}) ?[./,-] ?(\d{1,2}) ?[./,-] ?((?:19|20)\d{2}|\d{2})(?!\d)")
+# A date is not part of a longer chain of numbers ("47/04- 1.04.20" is no 2004-01-04 or 2020-04-01).
+_NO_NUMBER_BEFORE = r"(?<!\d)(?<!\d[./,-])(?<!\d[./,-] )"
+_DATE_DMY = re.compile(
+    _NO_NUMBER_BEFORE + r"(\d{1,2}) ?[./,-] ?(\d{1,2}) ?[./,-] ?((?:19|20)\d{2}|\d{2})"
+    r"(?!\d|[./,-]\d)"
+)
 # OCR drops a dot now and then ("24 04.2020", "24.04 20 13:42"): one separator may be a space,
-# when the year has four digits or a time follows.
+# when the year has four digits or a time follows; after "Datum" both may ("Datum 24 04 2020").
 _DATE_LOOSE = re.compile(
-    r"(?<![\d.,])(\d{1,2})([ ./,-]{1,2})(\d{1,2})([ ./,-]{1,2})((?:19|20)\d{2}|\d{2})(?![\d.,])"
+    _NO_NUMBER_BEFORE
+    + r"(?<![.,])(\d{1,2})([ ./,-]{1,2})(\d{1,2})([ ./,-]{1,2})((?:19|20)\d{2}|\d{2})(?![\d.,])"
     r"( +[0-2]?\d:[0-5]\d)?"
 )
+_DATE_WORD = re.compile(r"DATUM|DATE|ДАТА")
 _DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
 # "9.00 Uhr - 20.00 Uhr": opening hours, not amounts.
 _CLOCK = re.compile(r"(?<![\d.,])\d{1,2}[.:,]\d{2} ?(?:UHR|H)\b", re.I)
@@ -353,17 +360,18 @@ def _date_votes(lines: list[_Line], today: Date, month_first: bool) -> Counter[s
     for line in lines:
         found = [(d, m, y) for d, m, y in _DATE_DMY.findall(line.text)]
         found += [(d, m, y) for y, m, d in _DATE_ISO.findall(line.text)]
+        keyword = bool(_DATE_WORD.search(line.upper))
         if not found:
             found = [
                 (d, m, y)
                 for d, sep1, m, sep2, y, time in _DATE_LOOSE.findall(line.text)
-                if (sep1 + sep2).strip(" ") and (len(y) == 4 or time)
+                if ((sep1 + sep2).strip(" ") or keyword) and (len(y) == 4 or time)
             ]
         for d, m, y in found:
             day = _valid_date(*((int(m), int(d)) if month_first else (int(d), int(m))), int(y), today)
             if day:
                 # A date beside a time or after "Datum" is the purchase, not a printed promo date.
-                weight = 2 if _TIME.search(line.text) or re.search(r"DATUM|DATE|ДАТА", line.upper) else 1
+                weight = 2 if _TIME.search(line.text) or keyword else 1
                 votes[day.isoformat()] += weight
     return votes
 

@@ -194,13 +194,23 @@ def test_dates_are_validated() -> None:
     assert receipt.date == "2024-06-05"
 
 
-@pytest.mark.parametrize("line", ["Datum 24 04.2020", "24.04 20 13:42 8655106", "24.04.2020", "2020-04-24"])
+@pytest.mark.parametrize(
+    "line", ["Datum 24 04.2020", "Datum 24 04 2020", "24.04 20 13:42 8655106", "24.04.2020", "2020-04-24"]
+)
 def test_dates_with_a_dot_lost(line: str) -> None:
     assert parse_receipt_text(f"SHOP\n{line}\n").date == "2020-04-24"
 
 
 def test_a_quantity_and_price_are_not_a_loose_date() -> None:
     assert parse_receipt_text("SHOP\nBROT 3 1,20 3,60\n").date is None
+    assert parse_receipt_text("SHOP\nMENGE 24 04 2020\n").date is None  # all spaces only after "Datum"
+
+
+def test_a_chain_of_numbers_is_not_a_date() -> None:
+    # OCR garbled a receipt number line; the part "1.04.20" must not outvote the real date.
+    text = "SHOP\n3182 Tbot47/04- 1.04.20 09:59\nDatum 21.04.20 10:00 Uhr\n"
+    assert parse_receipt_text(text).date == "2020-04-21"
+    assert parse_receipt_text("SHOP\nNr 12.03.20.15 10:00\n").date is None
 
 
 def test_most_printed_date_wins() -> None:
