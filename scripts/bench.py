@@ -52,6 +52,9 @@ RESULTS = REPO / "bench" / "results.json"
 PLOT = REPO / "docs" / "img" / "bench.png"
 DOC = REPO / "docs" / "bench.md"
 DOC_BEGIN, DOC_END = "<!-- bench:begin (written by scripts/bench.py) -->", "<!-- bench:end -->"
+README = REPO / "README.md"
+README_BEGIN = "<!-- bench-summary:begin (written by scripts/bench.py) -->"
+README_END = "<!-- bench-summary:end -->"
 
 SIZES = (1, 2, 5, 20, 50)
 # The sequential baseline at N=50 would take 50 x (latency + overhead), about 3 minutes: opt-in.
@@ -474,15 +477,40 @@ grayscale JPEG), request body {gemini["request_kb_median"]:.0f} KB (base64 and p
 {DOC_END}"""
 
 
+def readme_summary(results: dict[str, Any]) -> str:
+    """The README's short table: parallel figures with the sequential baseline's p95 beside them."""
+    seq = {r["n"]: r for r in results["sequential"]}
+    rows = "\n".join(
+        f"| {r['n']} | {r['e2e_p50']:.2f} s | {r['e2e_p95']:.2f} s | {r['ack_p99_ms']:.0f} ms | "
+        + (f"{seq[r['n']]['e2e_p95']:.2f} s |" if r["n"] in seq else "– |")
+        for r in results["parallel"]
+    )
+    return f"""{README_BEGIN}
+| N | end-to-end p50 | p95 | webhook ack p99 | sequential baseline p95 |
+|---:|---:|---:|---:|---:|
+{rows}
+
+![end-to-end time against N](docs/img/bench.png)
+
+`{results["last_line"]}`
+{README_END}"""
+
+
+def replace_between(path: Path, begin: str, end: str, generated: str) -> bool:
+    """Rewrite the generated part of a page between its markers; False when it has none."""
+    text = path.read_text() if path.exists() else ""
+    if begin not in text:
+        return False
+    start, stop = text.index(begin), text.index(end) + len(end)
+    path.write_text(text[:start] + generated + text[stop:])
+    return True
+
+
 def write_doc(results: dict[str, Any]) -> None:
-    generated = markdown(results)
-    if DOC.exists() and DOC_BEGIN in DOC.read_text():
-        text = DOC.read_text()
-        start, end = text.index(DOC_BEGIN), text.index(DOC_END) + len(DOC_END)
-        DOC.write_text(text[:start] + generated + text[end:])
-    else:
+    if not replace_between(DOC, DOC_BEGIN, DOC_END, markdown(results)):
         DOC.parent.mkdir(parents=True, exist_ok=True)
-        DOC.write_text(f"# The concurrency benchmark\n\n`make bench`\n\n{generated}\n")
+        DOC.write_text(f"# The concurrency benchmark\n\n`make bench`\n\n{markdown(results)}\n")
+    replace_between(README, README_BEGIN, README_END, readme_summary(results))
 
 
 def last_line(parallel: list[dict], sequential: list[dict], cold: dict, gemini: dict) -> str:
