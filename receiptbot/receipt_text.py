@@ -371,7 +371,9 @@ def _date_votes(lines: list[_Line], today: Date, month_first: bool) -> Counter[s
             day = _valid_date(*((int(m), int(d)) if month_first else (int(d), int(m))), int(y), today)
             if day:
                 # A date beside a time or after "Datum" is the purchase, not a printed promo date.
-                weight = 2 if _TIME.search(line.text) or keyword else 1
+                # "1.04.20" counts half: printers pad the day like the month, so OCR lost a digit.
+                purchase = 2 if _TIME.search(line.text) or keyword else 1
+                weight = purchase * (1 if len(d) < len(m) == 2 else 2)
                 votes[day.isoformat()] += weight
     return votes
 

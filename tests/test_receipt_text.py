@@ -213,6 +213,13 @@ def test_a_chain_of_numbers_is_not_a_date() -> None:
     assert parse_receipt_text("SHOP\nNr 12.03.20.15 10:00\n").date is None
 
 
+def test_a_day_that_lost_a_digit_counts_less() -> None:
+    # "21.04.20" under a barcode read as "1.04.20": the padded copy further down wins the tie.
+    text = "SHOP\n3182 766147/04 1.04.20 09:59\nDatum 21.04.20 10:00 Uhr\n"
+    assert parse_receipt_text(text).date == "2020-04-21"
+    assert parse_receipt_text("SHOP\n1.04.20 09:59\n").date == "2020-04-01"  # alone, it still counts
+
+
 def test_most_printed_date_wins() -> None:
     text = "SHOP\nAktion gültig bis 30.04.2020\nDatum: 15.04.2020\n15.04.20 16:15 8665111\n"
     assert parse_receipt_text(text).date == "2020-04-15"
