@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from receiptbot import events, log, paths, storage, validation
-from receiptbot.answers import already_answered, bot, deliver, take_answer_claim
+from receiptbot.answers import bot, deliver, take_answer_claim
 from receiptbot.contract import ReceiptPreprocessed
 from receiptbot.messages import text
 from receiptbot.receipt import ExtractionResult, Receipt
@@ -36,9 +36,9 @@ def read_receipt(image: bytes, s: Settings) -> tuple[Receipt, str]:
 
 def handle_event(data: Any) -> None:
     event = events.parse(data, ReceiptPreprocessed, "extract")
-    if event is None or already_answered(event):
+    if event is None:
         return
-    claim = take_answer_claim(event)
+    claim = take_answer_claim(event)  # None: this receipt was answered already
     if claim is None:
         return
     s = settings()
