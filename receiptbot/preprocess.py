@@ -12,7 +12,7 @@ from typing import Any
 from google.api_core import exceptions as gexc
 
 from receiptbot import events, imaging, log, paths, pubsub, storage
-from receiptbot.answers import already_answered, answer_once, bot
+from receiptbot.answers import answer_once, bot
 from receiptbot.contract import FiscalQR, ReceiptPreprocessed, ReceiptUploaded
 from receiptbot.messages import text
 from receiptbot.settings import settings
@@ -25,7 +25,9 @@ REASON_TEXTS = {"not_image": "not_an_image"}
 
 def handle_event(data: Any) -> None:
     event = events.parse(data, ReceiptUploaded, "preprocess")
-    if event is None or already_answered(event):
+    # No "already answered?" read here: a repeat finds its processed image below, republishes it,
+    # and extract's answer claim drops it; a repeat of a rejected photo gets answer_once's False.
+    if event is None:
         return
     s = settings()
     started = time.monotonic()
