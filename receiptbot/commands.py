@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from receiptbot import log, paths, ratelimit, storage
+from receiptbot import log, paths, storage
 from receiptbot.answers import bot
 from receiptbot.messages import Language, language_of, text
 from receiptbot.receipt import ExtractionResult
@@ -84,25 +84,14 @@ def export(s: Settings, chat_id: int, language: Language) -> None:
     log.info("export: sent", chat_id=chat_id, receipts=len(results))
 
 
-def user_prefixes(s: Settings, chat_id: int) -> list[tuple[str, str]]:
-    """Every (bucket, prefix) that holds something of this chat."""
-    rid_prefix = paths.receipt_id(chat_id, 0)[:-1]  # "<chat_id>_"
-    return [
-        (s.raw_bucket, paths.raw_photo(rid_prefix)),
-        (s.raw_bucket, paths.failed_photo(rid_prefix).removesuffix("/photo")),
-        (s.work_bucket, paths.processed_image(rid_prefix).removesuffix(".jpg")),
-        (s.work_bucket, paths.status_message(rid_prefix).removesuffix(".json")),
-        (s.results_bucket, paths.results_prefix(chat_id)),
-        (s.work_bucket, ratelimit.chat_prefix(chat_id)),
-    ]
-
-
 def delete_user_data(s: Settings, chat_id: int) -> int:
+    buckets = {"raw": s.raw_bucket, "work": s.work_bucket, "results": s.results_bucket}
     deleted = 0
-    for bucket, prefix in user_prefixes(s, chat_id):
-        for blob in storage.client().bucket(bucket).list_blobs(prefix=prefix, **storage.CALL):
-            blob.delete(**storage.CALL)
-            deleted += 1
+    for role, prefixes in paths.chat_prefixes(chat_id).items():
+        for prefix in prefixes:
+            for blob in storage.client().bucket(buckets[role]).list_blobs(prefix=prefix, **storage.CALL):
+                blob.delete(**storage.CALL)
+                deleted += 1
     return deleted
 
 

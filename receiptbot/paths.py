@@ -47,3 +47,24 @@ def failed_photo(rid: str) -> str:
 
 def failed_event(rid: str) -> str:
     return f"{FAILED_PREFIX}{rid}/event.json"
+
+
+def rate_limit_prefix(chat_id: int) -> str:
+    return f"ratelimit/{chat_id}/"
+
+
+def rate_limit_counter(chat_id: int, window: int) -> str:
+    return f"{rate_limit_prefix(chat_id)}{window}"
+
+
+def chat_prefixes(chat_id: int) -> dict[str, list[str]]:
+    """Per bucket role ("raw", "work", "results"), the prefixes that hold this chat's data (/delete).
+
+    The answer claims are left: they hold only ids, and they keep a late redelivery from answering.
+    """
+    rid = f"{chat_id}_"  # receipt_id()'s prefix: the trailing "_" keeps chat 12 apart from chat 123
+    return {
+        "raw": [raw_photo(rid), f"{FAILED_PREFIX}{rid}"],
+        "work": [f"processed/{rid}", f"status/{rid}", rate_limit_prefix(chat_id)],
+        "results": [results_prefix(chat_id)],
+    }

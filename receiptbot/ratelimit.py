@@ -11,24 +11,16 @@ import time
 
 from google.api_core import exceptions as gexc
 
-from receiptbot import storage
+from receiptbot import paths, storage
 from receiptbot.settings import Settings
 
 ATTEMPTS = 5
 
 
-def chat_prefix(chat_id: int) -> str:
-    return f"ratelimit/{chat_id}/"
-
-
-def counter_name(chat_id: int, window: int) -> str:
-    return f"{chat_prefix(chat_id)}{window}"
-
-
 def allow(s: Settings, chat_id: int, now: float | None = None) -> bool:
     """Count one receipt for this chat; False when the window's budget is spent."""
     window = int((now or time.time()) // s.rate_limit_window_seconds)
-    name = counter_name(chat_id, window)
+    name = paths.rate_limit_counter(chat_id, window)
     for _ in range(ATTEMPTS):
         if storage.create(s.work_bucket, name, b"1", "text/plain"):
             return True

@@ -14,17 +14,15 @@ from receiptbot import log, paths, pubsub, storage
 from receiptbot.contract import ReceiptUploaded
 from receiptbot.settings import Settings, settings
 
-EVENT_SUFFIX = paths.failed_event("").removeprefix(paths.FAILED_PREFIX)  # "/event.json"
-
 
 def failed_events(s: Settings) -> list[ReceiptUploaded]:
-    """Every receipt kept under failed/."""
-    blobs = storage.client().bucket(s.raw_bucket).list_blobs(prefix=paths.FAILED_PREFIX, **storage.CALL)
-    return [
-        ReceiptUploaded.model_validate_json(blob.download_as_bytes(**storage.CALL))
-        for blob in blobs
-        if blob.name.endswith(EVENT_SUFFIX)
-    ]
+    """Every receipt kept under failed/ (failed/<rid>/event.json beside failed/<rid>/photo)."""
+    events = []
+    for blob in storage.client().bucket(s.raw_bucket).list_blobs(prefix=paths.FAILED_PREFIX, **storage.CALL):
+        rid = blob.name.removeprefix(paths.FAILED_PREFIX).split("/", 1)[0]
+        if blob.name == paths.failed_event(rid):
+            events.append(ReceiptUploaded.model_validate_json(blob.download_as_bytes(**storage.CALL)))
+    return events
 
 
 def replay_one(s: Settings, event: ReceiptUploaded) -> bool:
