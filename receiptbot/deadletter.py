@@ -46,6 +46,6 @@ def keep(event: ReceiptUploaded) -> None:
     storage.write(
         s.raw_bucket,
         paths.failed_event(event.receipt_id),
-        ReceiptUploaded.model_validate(event.model_dump()).model_dump_json().encode(),
+        event.model_dump_json().encode(),
         "application/json",
     )

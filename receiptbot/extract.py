@@ -44,7 +44,11 @@ def handle_event(data: Any) -> None:
     s = settings()
     started = time.monotonic()
     try:
-        image = storage.read(s.work_bucket, event.processed_object)
+        image = storage.read_if_exists(s.work_bucket, event.processed_object)
+        if image is None:  # removed by /delete or by lifecycle: retrying cannot bring it back
+            log.error("extract: processed image is gone, dropped", receipt_id=event.receipt_id)
+            claim.release()
+            return
         try:
             receipt, engine = read_receipt(image, s)
         except PermanentEngineError as exc:
