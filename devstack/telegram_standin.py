@@ -1,7 +1,7 @@
 """A Telegram Bot API stand-in speaking the real wire format.
 
 It serves the methods the bot calls (getFile, the file download, sendMessage,
-editMessageText, sendChatAction, sendDocument, answerCallbackQuery, setWebhook) with
+editMessageText, deleteMessage, sendChatAction, sendDocument, answerCallbackQuery, setWebhook) with
 Telegram's error shape (`ok`, `error_code`, `description`, `parameters.retry_after`), and
 records every chat so tests and the demo can read what the user was sent.
 Control endpoints under /_standin/ let a test upload files and script failures.
@@ -40,6 +40,7 @@ class TelegramStandIn:
         self.lock = threading.Lock()
         self.files: dict[str, bytes] = {}
         self.messages: dict[int, BotMessage] = {}
+        self.deleted: list[BotMessage] = []  # removed by deleteMessage, kept for the tests
         self.calls: list[dict[str, Any]] = []
         self.failures: list[
             dict[str, Any]
@@ -143,6 +144,15 @@ class TelegramStandIn:
                 message.edited_at = time.time()
                 return jsonify({"ok": True, "result": self._wire(message)})
 
+        def delete_message(params):
+            with self.lock:
+                message = self.messages.get(int(params.get("message_id", 0)))
+                if message is None or message.chat_id != int(params.get("chat_id", 0)):
+                    return error(400, "Bad Request: message to delete not found")
+                del self.messages[message.message_id]
+                self.deleted.append(message)
+            return jsonify({"ok": True, "result": True})
+
         def send_document(params):
             upload = request.files.get("document")
             if upload is None:
@@ -163,6 +173,7 @@ class TelegramStandIn:
             "getFile": get_file,
             "sendMessage": send_message,
             "editMessageText": edit_message_text,
+            "deleteMessage": delete_message,
             "sendDocument": send_document,
             "sendChatAction": ok,
             "answerCallbackQuery": ok,

@@ -32,11 +32,6 @@ def claim(step: str, rid: str) -> str:
     return f"claims/{step}/{rid}"
 
 
-def status_message(rid: str) -> str:
-    """The id of the "reading your receipt..." message, so every step edits the same one."""
-    return f"status/{rid}.json"
-
-
 FAILED_PREFIX = "failed/"
 
 
@@ -65,6 +60,6 @@ def chat_prefixes(chat_id: int) -> dict[str, list[str]]:
     rid = f"{chat_id}_"  # receipt_id()'s prefix: the trailing "_" keeps chat 12 apart from chat 123
     return {
         "raw": [raw_photo(rid), f"{FAILED_PREFIX}{rid}"],
-        "work": [f"processed/{rid}", f"status/{rid}", rate_limit_prefix(chat_id)],
+        "work": [f"processed/{rid}", rate_limit_prefix(chat_id)],
         "results": [results_prefix(chat_id)],
     }

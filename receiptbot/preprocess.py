@@ -1,7 +1,8 @@
 """The preprocess step: raw photo in, clean image out, next event published.
 
-The processed image is written create-only and carries the fiscal QR code in its metadata,
-so a redelivered event republishes the same result without redoing the work.
+The work is deterministic: a redelivered event computes the same image and fiscal QR code from
+the same photo, so the create-only write keeps whichever copy came first and both publish the
+same event. Repeats are rare; checking for them first would cost every receipt a read.
 """
 
 from __future__ import annotations
@@ -13,58 +14,52 @@ from google.api_core import exceptions as gexc
 
 from receiptbot import events, imaging, log, paths, pubsub, storage
 from receiptbot.answers import answer_once, bot
-from receiptbot.contract import FiscalQR, ReceiptPreprocessed, ReceiptUploaded
+from receiptbot.contract import ReceiptPreprocessed, ReceiptUploaded
 from receiptbot.messages import text
 from receiptbot.settings import settings
 from receiptbot.telegram import TelegramError, TelegramUnavailable
 
-QR_METADATA_KEY = "fiscal_qr"
 # imaging's rejection reasons are the user's text keys, but for this one.
 REASON_TEXTS = {"not_image": "not_an_image"}
 
 
 def handle_event(data: Any) -> None:
     event = events.parse(data, ReceiptUploaded, "preprocess")
-    # No "already answered?" read here: a repeat finds its processed image below, republishes it,
-    # and extract's answer claim drops it; a repeat of a rejected photo gets answer_once's False.
+    # No "already answered?" read here: a repeat is published again and extract's answer claim
+    # drops it; a repeat of a rejected photo gets answer_once's False.
     if event is None:
         return
     s = settings()
     started = time.monotonic()
+    show_typing(event)
+    try:
+        raw = storage.read(s.raw_bucket, event.raw_object)
+    except gexc.NotFound:
+        log.error("preprocess: raw photo is gone, dropped", receipt_id=event.receipt_id)
+        return
+    try:
+        prepared = imaging.prepare(
+            raw,
+            reader="gemini" if s.gemini_enabled else "ocr",
+            max_bytes=s.max_upload_bytes,
+            max_pixels=s.max_pixels,
+        )
+    except imaging.ImageRejected as rejected:
+        log.info("preprocess: photo rejected", receipt_id=event.receipt_id, reason=rejected.reason)
+        reason = REASON_TEXTS.get(rejected.reason, rejected.reason)
+        answer_once(bot(), event, text(reason, event.language))
+        return
     name = paths.processed_image(event.receipt_id)
-    existing = storage.client().bucket(s.work_bucket).get_blob(name, **storage.CALL)
-    if existing is not None:
-        qr_json = (existing.metadata or {}).get(QR_METADATA_KEY)
-        fiscal_qr = FiscalQR.model_validate_json(qr_json) if qr_json else None
-    else:
-        show_typing(event)
-        try:
-            raw = storage.read(s.raw_bucket, event.raw_object)
-        except gexc.NotFound:
-            log.error("preprocess: raw photo is gone, dropped", receipt_id=event.receipt_id)
-            return
-        try:
-            prepared = imaging.prepare(
-                raw,
-                reader="gemini" if s.gemini_enabled else "ocr",
-                max_bytes=s.max_upload_bytes,
-                max_pixels=s.max_pixels,
-            )
-        except imaging.ImageRejected as rejected:
-            log.info("preprocess: photo rejected", receipt_id=event.receipt_id, reason=rejected.reason)
-            reason = REASON_TEXTS.get(rejected.reason, rejected.reason)
-            answer_once(bot(), event, text(reason, event.language))
-            return
-        fiscal_qr = prepared.fiscal_qr
-        metadata = {QR_METADATA_KEY: fiscal_qr.model_dump_json()} if fiscal_qr else None
-        storage.create(s.work_bucket, name, prepared.jpeg, "image/jpeg", metadata)
-    next_event = ReceiptPreprocessed(**event.model_dump(), processed_object=name, fiscal_qr=fiscal_qr)
+    storage.create(s.work_bucket, name, prepared.jpeg, "image/jpeg")
+    next_event = ReceiptPreprocessed(
+        **event.model_dump(), processed_object=name, fiscal_qr=prepared.fiscal_qr
+    )
     pubsub.publish(s.project, s.topic_preprocessed, next_event)
     log.info(
         "preprocess: done",
         receipt_id=event.receipt_id,
         seconds=round(time.monotonic() - started, 3),
-        fiscal_qr=fiscal_qr is not None,
+        fiscal_qr=prepared.fiscal_qr is not None,
     )
 
 

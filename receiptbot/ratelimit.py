@@ -24,7 +24,7 @@ def allow(s: Settings, chat_id: int, now: float | None = None) -> bool:
     for _ in range(ATTEMPTS):
         if storage.create(s.work_bucket, name, b"1", "text/plain"):
             return True
-        counter = storage.client().bucket(s.work_bucket).get_blob(name, **storage.CALL)
+        counter = storage.find(s.work_bucket, name)
         if counter is None:
             continue
         count = int(counter.download_as_bytes(**storage.CALL) or b"0")

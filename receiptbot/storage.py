@@ -48,6 +48,11 @@ def blob(bucket: str, name: str) -> storage.Blob:
     return client().bucket(bucket).blob(name)
 
 
+def find(bucket: str, name: str) -> storage.Blob | None:
+    """The object with its metadata, or None when it does not exist (one request)."""
+    return client().bucket(bucket).get_blob(name, **CALL)
+
+
 def exists(bucket: str, name: str) -> bool:
     return blob(bucket, name).exists(**CALL)
 

@@ -121,6 +121,9 @@ class BotApi:
             if "message is not modified" not in exc.description:
                 raise
 
+    def delete_message(self, chat_id: int, message_id: int) -> None:
+        self.call("deleteMessage", chat_id=chat_id, message_id=message_id)
+
     def send_chat_action(self, chat_id: int, action: str = "typing") -> None:
         self.call("sendChatAction", chat_id=chat_id, action=action)
 

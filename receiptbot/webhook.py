@@ -25,7 +25,8 @@ from receiptbot.updates import dig, int_of, str_of
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
 # What preprocess decodes; anything else (HEIC, GIF, PDF…) is answered at once with "send a photo".
 RAW_IMAGE_TYPES = ("image/jpeg", "image/jpg", "image/png", "image/webp", "image/bmp")
-STATUS_WAIT_SECONDS = 3.0
+# The raw photo's metadata key for the id of the "reading your receipt…" message.
+STATUS_METADATA_KEY = "status_message_id"
 
 Response = tuple[str, int]
 
@@ -168,7 +169,10 @@ def accept_receipt(
 ) -> Response:
     started = time.monotonic()
     raw_name = paths.raw_photo(rid)
-    if not storage.exists(s.raw_bucket, raw_name):  # a new receipt, not a re-sent update
+    stored = storage.find(s.raw_bucket, raw_name)
+    if stored is not None:  # a re-sent update: the photo and its status message are there already
+        status_id = status_message_id(stored)
+    else:
         if not ratelimit.allow(s, chat_id):
             log.info("webhook: rate limited", receipt_id=rid)
             minutes = s.rate_limit_window_seconds // 60
@@ -179,8 +183,7 @@ def accept_receipt(
             )
             return "ignored", 200
         data = bot().download(bot().get_file_path(file_id), s.max_upload_bytes)
-        storage.create(s.raw_bucket, raw_name, data, "application/octet-stream")
-    status_id = status_message(s, rid, chat_id, message_id, language)
+        status_id = store_photo(s, raw_name, data, chat_id, message_id, language)
     event = ReceiptUploaded(
         receipt_id=rid,
         chat_id=chat_id,
@@ -196,23 +199,37 @@ def accept_receipt(
     return "ok", 200
 
 
-def status_message(s: Settings, rid: str, chat_id: int, message_id: int, language: Language) -> int | None:
-    """Send "reading your receipt…" once per receipt, and remember its id for the steps after."""
-    name = paths.status_message(rid)
-    if storage.create(s.work_bucket, name, b"{}", "application/json"):
-        try:
-            sent = bot().send_message(chat_id, text("received", language), reply_to=message_id)
-        except Exception:
-            storage.blob(s.work_bucket, name).delete(**storage.CALL)  # let the re-sent update try again
-            raise
-        storage.write(
-            s.work_bucket, name, json.dumps({"message_id": sent["message_id"]}).encode(), "application/json"
+def store_photo(
+    s: Settings, raw_name: str, data: bytes, chat_id: int, message_id: int, language: Language
+) -> int | None:
+    """Send "reading your receipt…" and store the photo, create-only, with that message's id.
+
+    The id travels in the photo's metadata, so every step edits the same message and a re-sent
+    update finds it in the same read that finds the photo. When a copy of this update sent at the
+    same moment stored its photo first, our message is withdrawn and the stored one's id is used.
+    """
+    status_id = bot().send_message(chat_id, text("received", language), reply_to=message_id)["message_id"]
+    try:
+        created = storage.create(
+            s.raw_bucket, raw_name, data, "application/octet-stream", {STATUS_METADATA_KEY: str(status_id)}
         )
-        return sent["message_id"]
-    # A repeat of this update: the first one sent (or is sending) the status message.
-    deadline = time.monotonic() + STATUS_WAIT_SECONDS
-    while True:
-        body = json.loads(storage.read_if_exists(s.work_bucket, name) or b"{}")
-        if body.get("message_id") or time.monotonic() > deadline:
-            return body.get("message_id")
-        time.sleep(0.2)
+    except Exception:
+        withdraw(chat_id, status_id)  # Telegram re-sends the update, which sends its own
+        raise
+    if created:
+        return status_id
+    withdraw(chat_id, status_id)
+    stored = storage.find(s.raw_bucket, raw_name)
+    return status_message_id(stored) if stored is not None else None
+
+
+def status_message_id(photo: storage.Blob) -> int | None:
+    return int_of((photo.metadata or {}).get(STATUS_METADATA_KEY))
+
+
+def withdraw(chat_id: int, status_id: int) -> None:
+    """Delete a status message no step will edit (best effort: at worst it stays in the chat)."""
+    try:
+        bot().delete_message(chat_id, status_id)
+    except (TelegramError, TelegramUnavailable):
+        log.warning("webhook: a spare status message could not be deleted", chat_id=chat_id)

@@ -166,6 +166,16 @@ def test_d_repeated_updates_and_redelivered_messages_answer_once(fault_stack: Lo
         assert_answered_once(user, message_id)
         rids.append(paths.receipt_id(user.chat_id, message_id))
         assert list(objects("RAW_BUCKET", f"raw/{user.chat_id}_")) == [paths.raw_photo(rids[-1])]
+    # Copies that raced the first one withdrew their "reading your receipt…" message.
+    with fault_stack.telegram.lock:
+        withdrawn = [m for m in fault_stack.telegram.deleted if m.chat_id == concurrent.chat_id]
+        statuses_sent = [
+            c
+            for c in fault_stack.telegram.calls
+            if c["method"] == "sendMessage" and c["params"].get("chat_id") == concurrent.chat_id
+        ]
+    assert len(statuses_sent) - len(withdrawn) == 1
+    assert all(m.text in INTERIM_TEXTS for m in withdrawn)
     # Pub/Sub redelivers both steps' messages long after the answer: still one answer.
     for topic in ("receipts-uploaded", "receipts-preprocessed"):
         for event in first_event_of_each(topic, rids):
