@@ -257,3 +257,29 @@ def test_g_a_user_who_blocked_the_bot_is_given_up_on_not_retried_forever(fault_s
     assert tries == ["sendMessage", "editMessageText", "sendMessage"]  # status; the answer, edited or sent
     assert objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/") == {}
     assert paths.result(user.chat_id, rid) in objects("RESULTS_BUCKET", paths.results_prefix(user.chat_id))
+
+
+def test_h_an_event_whose_image_is_gone_is_dropped_not_retried(fault_stack: LocalStack) -> None:
+    # /delete or the lifecycle rule removed the processed image while the event was on its way:
+    # no retry can bring it back, so extract drops it instead of retrying it into the dead letters.
+    user = user_of(fault_stack)
+    sent = user.send_photo(SAMPLE.read_bytes())
+    user.wait_for_answer(sent.message_id)
+    (event,) = first_event_of_each("receipts-preprocessed", [paths.receipt_id(user.chat_id, sent.message_id)])
+    rid = paths.receipt_id(user.chat_id, sent.message_id + 1)
+    gone = {**event, "receipt_id": rid, "message_id": sent.message_id + 1}
+    gone["processed_object"] = paths.processed_image(rid)  # never written
+    seen = len(fault_stack.gemini.requests)
+    publish_again("receipts-preprocessed", gone)
+
+    log = fault_stack.log_dir / "extract.log"
+    deadline = time.monotonic() + 20
+    while "processed image is gone" not in log.read_text():
+        assert time.monotonic() < deadline, "extract never dropped the event"
+        time.sleep(0.2)
+    time.sleep(4)  # a redelivery would come within the stack's 1-3 s backoff
+    assert log.read_text().count("processed image is gone") == 1
+    assert len(fault_stack.gemini.requests) == seen  # the model was never asked
+    assert len(user.chat()) == 1  # no second message for the gone receipt
+    assert objects("WORK_BUCKET", paths.claim("answer", rid)) == {}  # released, not left pending
+    assert objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/") == {}
