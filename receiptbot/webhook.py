@@ -224,7 +224,9 @@ def store_photo(
 
 
 def status_message_id(photo: storage.Blob) -> int | None:
-    return int_of((photo.metadata or {}).get(STATUS_METADATA_KEY))
+    """The status message id stored with the photo (metadata values are strings)."""
+    value = (photo.metadata or {}).get(STATUS_METADATA_KEY, "")
+    return int(value) if value.isdigit() else None
 
 
 def withdraw(chat_id: int, status_id: int) -> None:

@@ -176,10 +176,20 @@ def test_d_repeated_updates_and_redelivered_messages_answer_once(fault_stack: Lo
         ]
     assert len(statuses_sent) - len(withdrawn) == 1
     assert all(m.text in INTERIM_TEXTS for m in withdrawn)
+    # Every copy of an update published the status message the chat shows: the one edited.
+    uploaded: dict[str, list[dict]] = {rid: [] for rid in rids}
+    deadline = time.monotonic() + 10
+    while sum(map(len, uploaded.values())) < 6 and time.monotonic() < deadline:
+        for event in published("receipts-uploaded", wait=1):
+            uploaded.get(event["receipt_id"], []).append(event)
+    for user, rid in zip((concurrent, sequential), rids, strict=True):
+        (shown,) = user.chat()
+        assert [e["status_message_id"] for e in uploaded[rid]] == [shown["message_id"]] * 3
     # Pub/Sub redelivers both steps' messages long after the answer: still one answer.
-    for topic in ("receipts-uploaded", "receipts-preprocessed"):
-        for event in first_event_of_each(topic, rids):
-            publish_again(topic, event)
+    for rid in rids:
+        publish_again("receipts-uploaded", uploaded[rid][0])
+    for event in first_event_of_each("receipts-preprocessed", rids):
+        publish_again("receipts-preprocessed", event)
     time.sleep(3)
     for user in (concurrent, sequential):
         assert len(user.chat()) == 1 and len(final_texts(user)) == 1
