@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from werkzeug.exceptions import ServiceUnavailable
+
 from receiptbot import log, paths, storage
 from receiptbot.contract import ReceiptUploaded
 from receiptbot.settings import settings
 from receiptbot.telegram import BotApi, TelegramError
 
 
-class RetryLater(Exception):
-    """Another instance is working on this receipt right now: let Pub/Sub deliver it again later."""
+class RetryLater(ServiceUnavailable):
+    """Another instance is working on this receipt right now: let Pub/Sub deliver it again later.
+
+    An HTTP 503 to the push subscription, which redelivers with backoff. Being an HTTP exception,
+    Flask answers it without logging a traceback: it is flow control, not an error.
+    """
 
 
 def take_answer_claim(event: ReceiptUploaded) -> storage.Claim | None:
@@ -25,6 +31,7 @@ def take_answer_claim(event: ReceiptUploaded) -> storage.Claim | None:
         s.work_bucket, paths.claim("answer", event.receipt_id), s.claim_timeout_seconds
     )
     if state is storage.ClaimState.BUSY:
+        log.info("busy: another instance is answering this receipt, retry later", receipt_id=event.receipt_id)
         raise RetryLater(f"receipt {event.receipt_id} is being answered by another instance")
     return claim
 

@@ -8,7 +8,9 @@ is also a log entry label, so one filter (labels.receipt_id="...") shows a recei
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import traceback
 from typing import Any
 
 LABELS = "logging.googleapis.com/labels"  # a special field: Cloud Logging moves it to the entry's labels
@@ -34,3 +36,29 @@ def warning(message: str, **fields: Any) -> None:
 
 def error(message: str, **fields: Any) -> None:
     log("ERROR", message, **fields)
+
+
+class CloudLoggingHandler(logging.Handler):
+    """Other libraries' log records (Flask's "Exception on …" with its traceback) as one entry each.
+
+    Flask writes an unhandled exception to stderr as plain text, which Cloud Logging splits into
+    one entry per line with no severity. Through this handler the message and its traceback are
+    one JSON entry with the record's severity, which Error Reporting also picks up.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + "".join(traceback.format_exception(*record.exc_info))
+        log(record.levelname, message, logger=record.name)
+
+
+def capture_library_logs() -> None:
+    """Route warnings and errors of every library through Cloud Logging's JSON (once per process).
+
+    Called at import by each function's main.py, before Flask creates its logger: Flask then sees
+    a handler on the root logger and adds no plain-text one of its own.
+    """
+    root = logging.getLogger()
+    if not any(isinstance(handler, CloudLoggingHandler) for handler in root.handlers):
+        root.addHandler(CloudLoggingHandler(logging.WARNING))

@@ -3,7 +3,10 @@
 import functions_framework
 from cloudevents.http import CloudEvent
 
+from receiptbot import log
 from receiptbot.preprocess import handle_event
+
+log.capture_library_logs()
 
 
 @functions_framework.cloud_event

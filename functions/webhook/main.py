@@ -3,7 +3,10 @@
 import functions_framework
 from flask import Request
 
+from receiptbot import log
 from receiptbot.webhook import handle_request
+
+log.capture_library_logs()
 
 
 @functions_framework.http
