@@ -8,6 +8,7 @@ one more try is a ``PermanentEngineError``: the user is told, and the message ac
 from __future__ import annotations
 
 import copy
+import threading
 from functools import lru_cache
 
 from google import genai
@@ -49,15 +50,23 @@ def _client(api_key: str, use_vertex_ai: bool, project: str, location: str, base
     return genai.Client(api_key=api_key, http_options=http)
 
 
+# Instances take several receipts at once: without the lock, the first concurrent calls each built
+# a Client, lru_cache kept one, and a dropped one closed its HTTP connection pool when it was
+# garbage collected, in the middle of its call ("the client has been closed").
+_client_lock = threading.Lock()
+
+
 def client(s: Settings) -> genai.Client:
-    return _client(
-        s.gemini_api_key.get_secret_value(),
-        s.use_vertex_ai,
-        s.project,
-        s.vertex_location,
-        s.gemini_base_url,
-        s.gemini_timeout_seconds * 1000,
-    )
+    """One Client per instance, shared by its threads."""
+    with _client_lock:
+        return _client(
+            s.gemini_api_key.get_secret_value(),
+            s.use_vertex_ai,
+            s.project,
+            s.vertex_location,
+            s.gemini_base_url,
+            s.gemini_timeout_seconds * 1000,
+        )
 
 
 # The response schema, generated from the Receipt model once per instance. Given the model class
@@ -76,9 +85,10 @@ def request_config() -> types.GenerateContentConfig:
 
 def read_receipt(image: bytes, s: Settings, mime_type: str = "image/jpeg") -> Receipt:
     contents = [types.Part.from_bytes(data=image, mime_type=mime_type), PROMPT]
+    gemini = client(s)  # held for the whole call: a Client closes its connections when collected
     for attempt in (1, 2):  # a malformed answer gets one more try
         try:
-            response = client(s).models.generate_content(
+            response = gemini.models.generate_content(
                 model=s.gemini_model, contents=contents, config=request_config()
             )
         except errors.ClientError as exc:

@@ -293,3 +293,22 @@ def test_h_an_event_whose_image_is_gone_is_dropped_not_retried(fault_stack: Loca
     assert len(user.chat()) == 1  # no second message for the gone receipt
     assert objects("WORK_BUCKET", paths.claim("answer", rid)) == {}  # released, not left pending
     assert objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/") == {}
+
+
+def test_i_a_fresh_extract_instance_reads_its_first_receipts_at_once(fault_stack: LocalStack) -> None:
+    # A new instance's first concurrent receipts share one Gemini client; each is read on the first
+    # try (no "something went wrong, trying again" in between).
+    fault_stack.kill("extract", signal.SIGTERM)
+    fault_stack.restart("extract")
+    fault_stack.gemini.latency_seconds = 0.5
+    users = [user_of(fault_stack) for _ in range(4)]
+    updates = [user.photo_update(SAMPLE.read_bytes()) for user in users]
+    threads = [threading.Thread(target=user.post, args=(u,)) for user, u in zip(users, updates, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for user, update in zip(users, updates, strict=True):
+        answer = assert_answered_once(user, update["message"]["message_id"])
+        assert "15.69" in answer["text"]
+        assert not set(answer["edits"]) & set(TEXTS["temporary_failure"].values())
