@@ -17,7 +17,7 @@ import pytest
 from conftest import SAMPLE, objects, published, running_stack, user_of
 from google.cloud import pubsub_v1
 
-from devstack.stack import PROJECT, LocalStack
+from devstack.stack import PIPELINE, PROJECT, LocalStack
 from devstack.user import INTERIM_TEXTS, TelegramUser
 from receiptbot import paths, replay
 from receiptbot.messages import TEXTS
@@ -312,3 +312,20 @@ def test_i_a_fresh_extract_instance_reads_its_first_receipts_at_once(fault_stack
         answer = assert_answered_once(user, update["message"]["message_id"])
         assert "15.69" in answer["text"]
         assert not set(answer["edits"]) & set(TEXTS["temporary_failure"].values())
+
+
+def test_j_every_line_the_functions_write_is_one_cloud_logging_entry(fault_stack: LocalStack) -> None:
+    # A transient fault raises out of extract: Flask's report of it, traceback included, must be one
+    # JSON entry (not one plain-text line per frame), as every other line the functions write.
+    fault_stack.gemini.fail_next = [500]
+    user = user_of(fault_stack)
+    sent = user.send_photo(SAMPLE.read_bytes())
+    assert "15.69" in assert_answered_once(user, sent.message_id)["text"]
+    entries = {
+        name: [json.loads(line) for line in (fault_stack.log_dir / f"{name}.log").read_text().splitlines()]
+        for name in PIPELINE["functions"]
+    }
+    assert all(isinstance(e, dict) and e.get("severity") for lines in entries.values() for e in lines)
+    reports = [e for e in entries["extract"] if "Traceback (most recent call last)" in e["message"]]
+    assert reports and all(e["severity"] == "ERROR" for e in reports)
+    assert not any("RetryLater" in e["message"] for lines in entries.values() for e in lines)
