@@ -25,6 +25,8 @@ from receiptbot.updates import dig, int_of, str_of
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
 # What preprocess decodes; anything else (HEIC, GIF, PDF…) is answered at once with "send a photo".
 RAW_IMAGE_TYPES = ("image/jpeg", "image/jpg", "image/png", "image/webp", "image/bmp")
+# A refusal of these means the file itself cannot be had (too big for the Bot API, gone).
+FILE_METHODS = ("getFile", "download")
 # The raw photo's metadata key for the id of the "reading your receipt…" message.
 STATUS_METADATA_KEY = "status_message_id"
 
@@ -124,6 +126,8 @@ def route_update(update: dict[str, Any], s: Settings) -> Response:
         if exc.transient:
             log.error("webhook: Telegram fault, it will resend", receipt_id=rid, error=exc.error_code)
             return "temporarily unavailable", 503
+        if exc.method not in FILE_METHODS:
+            raise  # a reply refused for good (the user blocked the bot): handle_update settles it
         log.warning("webhook: file could not be fetched", receipt_id=rid, error=exc.error_code)
         bot().send_message(chat_id, text("not_an_image", language), reply_to=message_id)
         return "ignored", 200

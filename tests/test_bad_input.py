@@ -209,6 +209,29 @@ def test_a_photo_that_is_not_an_image_is_answered_once_and_not_retried(
     assert published("receipts-preprocessed", rid, wait=0.5) == []
 
 
+def test_a_photo_from_a_user_who_blocked_the_bot_is_200_and_changes_nothing(
+    stack: LocalStack, user: TelegramUser
+) -> None:
+    # Telegram refuses the status message for good: nothing is stored or published (no answer could
+    # reach the user), Telegram gets its 200, and no other message is tried.
+    blocked = {
+        "method": "sendMessage",
+        "error_code": 403,
+        "description": "Forbidden: bot was blocked by the user",
+    }
+    with stack.telegram.lock:
+        stack.telegram.failures.append({**blocked, "count": 5})
+    try:
+        assert user.send_photo(SAMPLE.read_bytes()).status == 200
+        with stack.telegram.lock:
+            tried = [c["method"] for c in stack.telegram.calls if c["params"].get("chat_id") == user.chat_id]
+    finally:
+        with stack.telegram.lock:
+            stack.telegram.failures.clear()
+    assert tried == ["sendMessage"]
+    assert nothing_stored(user)
+
+
 # -- abuse controls: allowlist and rate limit, on a stack configured for them ---------------------
 
 
