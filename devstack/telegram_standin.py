@@ -42,9 +42,9 @@ class TelegramStandIn:
         self.messages: dict[int, BotMessage] = {}
         self.deleted: list[BotMessage] = []  # removed by deleteMessage, kept for the tests
         self.calls: list[dict[str, Any]] = []
-        self.failures: list[
-            dict[str, Any]
-        ] = []  # scripted: {"method", "error_code", "description", "retry_after", "count"}
+        # Scripted for the next `count` calls of `method` ("*": any): an error ("error_code",
+        # "description", optional "retry_after"), a slow answer ("delay_seconds"), or both.
+        self.failures: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] = {}
         self._ids = itertools.count(1000)
         self._files = itertools.count(1)
@@ -87,7 +87,9 @@ class TelegramStandIn:
             with self.lock:
                 self.calls.append({"method": method, "params": params, "at": time.time()})
             failure = self._scripted_failure(method)
-            if failure:
+            if failure and failure.get("delay_seconds"):  # a slow answer, then the failure if any
+                time.sleep(failure["delay_seconds"])
+            if failure and "error_code" in failure:
                 return error(failure["error_code"], failure["description"], failure.get("retry_after"))
             handler = handlers.get(method)
             if handler is None:

@@ -102,6 +102,37 @@ def test_a_storage_outage_answers_5xx_fast_and_loses_nothing(fault_stack: LocalS
         assert objects("RAW_BUCKET", raw) == {raw: SAMPLE.read_bytes()}
 
 
+def test_a_storage_lost_after_the_status_message_withdraws_it_and_the_resend_answers_once(
+    fault_stack: LocalStack,
+) -> None:
+    # The status message goes out, then storing the photo fails: the message is deleted (no step
+    # would ever edit it), Telegram gets a 5xx, and its re-send is answered in one message.
+    user = user_of(fault_stack)
+    update = user.photo_update(SAMPLE.read_bytes())
+    with fault_stack.telegram.lock:
+        fault_stack.telegram.failures.append({"method": "sendMessage", "delay_seconds": 1.5, "count": 1})
+    posted: dict = {}
+    poster = threading.Thread(target=lambda: posted.update(sent=user.post(update)))
+    poster.start()
+    deadline = time.monotonic() + 10
+    while not any(
+        c["method"] == "sendMessage" and c["params"].get("chat_id") == user.chat_id
+        for c in list(fault_stack.telegram.calls)
+    ):
+        assert time.monotonic() < deadline, "the webhook never sent its status message"
+        time.sleep(0.05)
+    fault_stack.kill("gcs", signal.SIGTERM)  # while the stand-in holds the status message
+    try:
+        poster.join(timeout=30)
+        assert posted["sent"].status >= 500
+        assert user.chat() == []  # withdrawn
+    finally:
+        fault_stack.restart("gcs")
+    assert user.post(update).status == 200
+    answer = assert_answered_once(user, update["message"]["message_id"])
+    assert "15.69" in answer["text"]
+
+
 @pytest.mark.parametrize("codes", [[429, 429, 429], [500, 503, 500]], ids=["429", "5xx"])
 def test_b_gemini_failing_the_first_calls_still_answers_each_receipt_once(
     fault_stack: LocalStack, codes: list[int]
