@@ -125,10 +125,15 @@ class TelegramStandIn:
             )
             return jsonify({"ok": True, "result": self._wire(message)})
 
+        def existing(params) -> BotMessage | None:
+            """The bot's message the call names, if it is in the chat the call names (under the lock)."""
+            message = self.messages.get(int(params.get("message_id", 0)))
+            return message if message and message.chat_id == int(params.get("chat_id", 0)) else None
+
         def edit_message_text(params):
             with self.lock:
-                message = self.messages.get(int(params.get("message_id", 0)))
-                if message is None or message.chat_id != int(params.get("chat_id", 0)):
+                message = existing(params)
+                if message is None:
                     return error(400, "Bad Request: message to edit not found")
                 text = str(params.get("text", ""))
                 if len(text) > MAX_TEXT:
@@ -148,8 +153,8 @@ class TelegramStandIn:
 
         def delete_message(params):
             with self.lock:
-                message = self.messages.get(int(params.get("message_id", 0)))
-                if message is None or message.chat_id != int(params.get("chat_id", 0)):
+                message = existing(params)
+                if message is None:
                     return error(400, "Bad Request: message to delete not found")
                 del self.messages[message.message_id]
                 self.deleted.append(message)
