@@ -10,14 +10,10 @@ from receiptbot import events, log, paths, storage, validation
 from receiptbot.answers import bot, deliver, take_answer_claim
 from receiptbot.contract import ReceiptPreprocessed
 from receiptbot.messages import text
-from receiptbot.receipt import ExtractionResult, Receipt
+from receiptbot.receipt import ExtractionResult, PermanentEngineError, Receipt
 from receiptbot.render import render_result
 from receiptbot.settings import Settings, settings
 from receiptbot.telegram import TelegramError, TelegramUnavailable
-
-
-class PermanentEngineError(Exception):
-    """Raised by an engine when this receipt cannot be read, however often it is tried."""
 
 
 def read_receipt(image: bytes, s: Settings) -> tuple[Receipt, str]:
@@ -25,10 +21,7 @@ def read_receipt(image: bytes, s: Settings) -> tuple[Receipt, str]:
     if s.gemini_enabled:
         from receiptbot import gemini_engine
 
-        try:
-            return gemini_engine.read_receipt(image, s), f"gemini:{s.gemini_model}"
-        except gemini_engine.PermanentEngineError as exc:
-            raise PermanentEngineError(str(exc)) from None
+        return gemini_engine.read_receipt(image, s), f"gemini:{s.gemini_model}"
     from receiptbot import offline_engine
 
     return offline_engine.read_receipt(image), "tesseract"

@@ -15,7 +15,7 @@ from google import genai
 from google.genai import errors, types
 from pydantic import ValidationError
 
-from receiptbot.receipt import Receipt
+from receiptbot.receipt import PermanentEngineError, Receipt
 from receiptbot.settings import Settings
 
 PROMPT = """You read photos of receipts: shop receipts (cash register slips), utility and payment
@@ -31,10 +31,6 @@ Fill the JSON schema from what is printed. Rules:
 - For Russian cash receipts fill fiscal (ФН, ФД, ФП). For utility or payment receipts fill payment
   (payee, account / лицевой счёт, period, purpose).
 - Leave a field null when it is not on the receipt. Never invent values."""
-
-
-class PermanentEngineError(Exception):
-    """The engine cannot read this receipt, and trying again will not change that."""
 
 
 @lru_cache(maxsize=1)

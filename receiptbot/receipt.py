@@ -93,3 +93,7 @@ class ExtractionResult(BaseModel):
     receipt: Receipt
     warnings: list[Warning] = Field(default_factory=list)
     read_at: str  # ISO timestamp
+
+
+class PermanentEngineError(Exception):
+    """Raised by a reading engine when this receipt cannot be read, however often it is tried."""
