@@ -24,10 +24,11 @@ def allow(s: Settings, chat_id: int, now: float | None = None) -> bool:
     for _ in range(ATTEMPTS):
         if storage.create(s.work_bucket, name, b"1", "text/plain"):
             return True
-        counter = storage.find(s.work_bucket, name)
-        if counter is None:
+        counter = storage.blob(s.work_bucket, name)
+        try:  # the download also sets the generation the write below is conditional on
+            count = int(counter.download_as_bytes(**storage.CALL) or b"0")
+        except gexc.NotFound:
             continue
-        count = int(counter.download_as_bytes(**storage.CALL) or b"0")
         if count >= s.rate_limit_count:
             return False
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from conftest import SAMPLE, objects
 
@@ -69,3 +70,12 @@ def test_rate_limit_counts_per_chat_and_window(stack: LocalStack) -> None:
     assert [ratelimit.allow(s, 1, now) for _ in range(4)] == [True, True, True, False]
     assert ratelimit.allow(s, 2, now)  # another chat has its own budget
     assert ratelimit.allow(s, 1, now + 600)  # the next window starts afresh
+
+
+def test_rate_limit_never_loses_a_count_to_concurrent_instances(stack: LocalStack) -> None:
+    # Each increment is conditional on the generation its read saw: of 8 receipts counted at once
+    # against a budget of 4, exactly 4 get in (a lost update would let more in).
+    s = Settings(rate_limit_count=4, rate_limit_window_seconds=600)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        allowed = list(pool.map(lambda _: ratelimit.allow(s, 3, 2_000_000.0), range(8)))
+    assert allowed.count(True) == 4
