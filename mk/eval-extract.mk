@@ -2,5 +2,5 @@
 RECEIPTS_DIR ?= ../shared/receipts/dev
 
 .PHONY: eval-extract
-eval-extract: venv  ## offline OCR engine: per-field accuracy on RECEIPTS_DIR (default ../shared/receipts/dev)
+eval-extract: venv system-deps  ## offline OCR engine: per-field accuracy on RECEIPTS_DIR (default ../shared/receipts/dev)
 	RECEIPTS_DIR="$(RECEIPTS_DIR)" $(PY) scripts/eval_extract.py

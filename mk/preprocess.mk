@@ -2,7 +2,7 @@
 RECEIPTS_DIR ?= ../shared/receipts/dev
 
 .PHONY: eval-preprocess bench-preprocess
-eval-preprocess: venv  ## OCR accuracy on scans, raw phone photos and preprocessed photos (RECEIPTS_DIR=...)
+eval-preprocess: venv system-deps  ## OCR accuracy on scans, raw phone photos and preprocessed photos (RECEIPTS_DIR=...)
 	RECEIPTS_DIR=$(RECEIPTS_DIR) $(PY) scripts/eval_preprocess.py
 
 bench-preprocess: venv  ## prepare() time per 12 MP and 1280 px photo on one core, peak memory on a 20 MB upload

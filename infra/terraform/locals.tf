@@ -46,7 +46,7 @@ locals {
       soft_delete_seconds = 0
       expire              = [{ prefixes = ["raw/"], days = var.raw_retention_days }, { prefixes = ["failed/"], days = var.failed_retention_days }]
     }
-    # Processed images, claims, status message ids, rate-limit counters: short-lived.
+    # Processed images, claims, rate-limit counters: short-lived.
     work = {
       name                = "${var.project_id}-${var.name_prefix}-work"
       versioning          = false

@@ -14,7 +14,7 @@ output "raw_bucket" {
 }
 
 output "work_bucket" {
-  description = "Processed images, claims and status messages."
+  description = "Processed images, claims and rate-limit counters."
   value       = google_storage_bucket.bucket["work"].name
 }
 

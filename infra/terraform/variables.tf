@@ -109,7 +109,7 @@ variable "raw_retention_days" {
 }
 
 variable "work_retention_days" {
-  description = "Days before intermediate objects (processed images, claims, status messages) in the work bucket are deleted. At least the Pub/Sub message retention (7 days): the claims keep redeliveries from answering twice."
+  description = "Days before intermediate objects (processed images, claims, rate-limit counters) in the work bucket are deleted. At least the Pub/Sub message retention (7 days): the claims keep redeliveries from answering twice."
   type        = number
   default     = 8
 
