@@ -11,6 +11,7 @@ Everything works on grayscale: colour costs decode time and bytes, and a receipt
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import warnings
@@ -517,15 +518,17 @@ def parse_fiscal_qr(text: str) -> FiscalQR | None:
     match = _FISCAL_T.match(fields.get("t", ""))
     if not match or "s" not in fields:
         return None
-    year, month, day, hour, minute = match.groups()
-    try:
+    try:  # a date, time or amount that cannot exist is not a fiscal code (it would override the model)
+        moment = dt.datetime(*map(int, match.groups()))
         total = Decimal(fields["s"]).quantize(Decimal("0.01"))
-    except InvalidOperation:
+    except (ValueError, InvalidOperation):
+        return None
+    if not total.is_finite() or total <= 0:
         return None
     kind = fields.get("n", "")
     return FiscalQR(
-        date=f"{year}-{month}-{day}",
-        time=f"{hour}:{minute}",
+        date=moment.strftime("%Y-%m-%d"),
+        time=moment.strftime("%H:%M"),
         total=str(total),
         fn=fields.get("fn"),
         fd=fields.get("i"),

@@ -190,6 +190,15 @@ def test_fiscal_qr_text_variants() -> None:
     assert parse_fiscal_qr("https://example.com/?q=1") is None
     assert parse_fiscal_qr("t=20231231T2359&s=abc") is None
     assert parse_fiscal_qr("s=10.00&fn=1") is None
+    # Dates, times and amounts that cannot exist: not a fiscal code, so they override nothing.
+    for impossible in (
+        "t=20241332T1200&s=10.00",
+        "t=20240312T1261&s=10.00",
+        "t=20240312T1200&s=NaN",
+        "t=20240312T1200&s=-5",
+        "t=20240312T1200&s=0",
+    ):
+        assert parse_fiscal_qr(impossible) is None, impossible
 
 
 @needs_dev
