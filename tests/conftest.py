@@ -144,10 +144,3 @@ def published(topic: str, receipt_id: str | None = None, wait: float = 2.0) -> l
     finally:
         subscriber.close()
     return [e for e in events if receipt_id is None or e["receipt_id"] == receipt_id]
-
-
-def receipt_path(name: str) -> Path:
-    path = SHARED_RECEIPTS / name
-    if not path.exists():
-        pytest.skip(f"the shared receipt set is not here ({SHARED_RECEIPTS})")
-    return path

@@ -270,6 +270,8 @@ def test_the_rate_limit_lets_the_first_receipts_in_and_answers_the_rest_kindly(
         assert "15.69" in member.wait_for_answer(s.message_id, timeout=60)["text"]
     # A re-send of an accepted receipt is not counted again; another allowed chat has its own budget.
     assert member.post(sent[0].update).status == 200
+    rate_limited = TEXTS["rate_limited"]["en"].format(limit=RATE_LIMIT, minutes=10)
+    assert rate_limited not in [m["text"] for m in member.replies_to(sent[0].message_id)]
     other = guarded_user(guarded_stack, ALLOWED[1])
     first = other.send_photo(SAMPLE.read_bytes())
     assert other.replies_to(first.message_id)[0]["text"] in texts("received")

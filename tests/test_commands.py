@@ -13,6 +13,7 @@ from devstack.stack import LocalStack
 from devstack.user import TelegramUser
 from receiptbot import paths, ratelimit
 from receiptbot.commands import DELETE_NO, DELETE_YES
+from receiptbot.messages import TEXTS
 from receiptbot.settings import Settings
 
 
@@ -46,22 +47,29 @@ def test_delete_asks_first_then_removes_everything_of_the_user(stack: LocalStack
     sent = user.send_photo(SAMPLE.read_bytes())
     user.wait_for_answer(sent.message_id)
     rid = paths.receipt_id(user.chat_id, sent.message_id)
-    assert objects("RAW_BUCKET", paths.raw_photo(rid)) and objects(
-        "RESULTS_BUCKET", paths.results_prefix(user.chat_id)
-    )
+    stored = {
+        "RAW_BUCKET": paths.raw_photo(rid),
+        "WORK_BUCKET": f"processed/{user.chat_id}_",
+        "RESULTS_BUCKET": paths.results_prefix(user.chat_id),
+    }
+    stored_before = {bucket: objects(bucket, prefix) for bucket, prefix in stored.items()}
+    assert all(stored_before.values())
+    assert objects("WORK_BUCKET", paths.rate_limit_prefix(user.chat_id))
 
     user.post(user.message(text="/delete"))
     confirm = user.chat()[-1]
     buttons = [b["callback_data"] for b in confirm["reply_markup"]["inline_keyboard"][0]]
     assert buttons == [DELETE_YES, DELETE_NO]
     assert press(user, confirm, DELETE_NO) == 200
-    assert objects("RAW_BUCKET", paths.raw_photo(rid))  # cancelled: still there
+    assert user.chat()[-1]["text"] == TEXTS["delete_cancelled"]["en"]
+    assert {bucket: objects(bucket, prefix) for bucket, prefix in stored.items()} == stored_before
 
     assert press(user, confirm, DELETE_YES) == 200
-    assert objects("RAW_BUCKET", f"raw/{user.chat_id}_") == {}
-    assert objects("WORK_BUCKET", f"processed/{user.chat_id}_") == {}
-    assert objects("RESULTS_BUCKET", paths.results_prefix(user.chat_id)) == {}
-    assert "deleted" in user.chat()[-1]["text"]
+    for bucket, prefix in stored.items():
+        assert objects(bucket, prefix) == {}, bucket
+    assert objects("WORK_BUCKET", paths.rate_limit_prefix(user.chat_id)) == {}
+    # Photo, processed image, result and rate-limit counter.
+    assert user.chat()[-1]["text"] == TEXTS["deleted"]["en"].format(count=4)
 
 
 def test_rate_limit_counts_per_chat_and_window(stack: LocalStack) -> None:

@@ -110,7 +110,7 @@ def test_a_storage_lost_after_the_status_message_withdraws_it_and_the_resend_ans
     user = user_of(fault_stack)
     update = user.photo_update(SAMPLE.read_bytes())
     with fault_stack.telegram.lock:
-        fault_stack.telegram.failures.append({"method": "sendMessage", "delay_seconds": 1.5, "count": 1})
+        fault_stack.telegram.failures.append({"method": "sendMessage", "delay_seconds": 3, "count": 1})
     posted: dict = {}
     poster = threading.Thread(target=lambda: posted.update(sent=user.post(update)))
     poster.start()
@@ -332,6 +332,7 @@ def test_i_a_fresh_extract_instance_reads_its_first_receipts_at_once(fault_stack
     fault_stack.kill("extract", signal.SIGTERM)
     fault_stack.restart("extract")
     fault_stack.gemini.latency_seconds = 0.5
+    seen = len(fault_stack.gemini.requests)
     users = [user_of(fault_stack) for _ in range(4)]
     updates = [user.photo_update(SAMPLE.read_bytes()) for user in users]
     threads = [threading.Thread(target=user.post, args=(u,)) for user, u in zip(users, updates, strict=True)]
@@ -343,6 +344,7 @@ def test_i_a_fresh_extract_instance_reads_its_first_receipts_at_once(fault_stack
         answer = assert_answered_once(user, update["message"]["message_id"])
         assert "15.69" in answer["text"]
         assert not set(answer["edits"]) & set(TEXTS["temporary_failure"].values())
+    assert len(fault_stack.gemini.requests) == seen + 4  # one model call each: nothing was retried
 
 
 def test_j_every_line_the_functions_write_is_one_cloud_logging_entry(fault_stack: LocalStack) -> None:

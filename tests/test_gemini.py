@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
 import cv2
 import numpy as np
@@ -84,4 +85,5 @@ def test_an_answer_malformed_twice_gets_a_clear_message(
     sent = gemini_user.send_photo(SAMPLE.read_bytes())
     answer = gemini_user.wait_for_answer(sent.message_id)
     assert answer["text"] == TEXTS["not_a_receipt"]["en"]
+    time.sleep(3)  # past the stack's 1-2 s redelivery backoff
     assert len(gemini_stack.gemini.requests) == 2  # acknowledged: no redelivery, no third call

@@ -11,6 +11,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from conftest import SHARED_RECEIPTS
 from PIL import Image
 
 from receiptbot.imaging import REJECTION_REASONS, ImageRejected, PreparedImage, parse_fiscal_qr, prepare
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from phone_photos import CASES, phone_photo  # noqa: E402
 
-DEV = ROOT.parent / "shared" / "receipts" / "dev"
+DEV = SHARED_RECEIPTS
 needs_dev = pytest.mark.skipif(not DEV.is_dir(), reason=f"the shared receipt scans are not at {DEV}")
 FISCAL = "t=20240115T1830&s=1234.50&fn=9289000100123456&i=12345&fp=1234567890&n=1"
 

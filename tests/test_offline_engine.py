@@ -5,10 +5,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_RECEIPTS
 
 from receiptbot import imaging, offline_engine
 
-DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "receipts" / "dev"
+DEV = SHARED_RECEIPTS
 # Two layouts: a card payment with its slip, and cash handed over with change given back.
 SCANS = ["lidl_07042020_06_01569.jpg", "aldi_18042020_11_00883.jpg"]
 
