@@ -123,3 +123,26 @@ def test_set_webhook_refuses_a_secret_telegram_would_reject(bot_api: str) -> Non
     done = _set_webhook(bot_api, TELEGRAM_WEBHOOK_SECRET="has spaces")
     assert done.returncode == 1
     assert FakeBotApi.calls == []
+
+
+def test_replay_takes_the_deployments_names_from_terraform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A `terraform` on PATH that answers `output -json` as a deployment with name_prefix "rb" would.
+    outputs = {
+        "raw_bucket": {"value": "p-rb-raw"},
+        "work_bucket": {"value": "p-rb-work"},
+        "topics": {"value": {"receipts-uploaded": "rb-receipts-uploaded"}},
+    }
+    fake = tmp_path / "terraform"
+    fake.write_text(f"#!/bin/sh\ncat <<'EOF'\n{json.dumps(outputs)}\nEOF\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    for name in ("RAW_BUCKET", "WORK_BUCKET", "TOPIC_UPLOADED"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WORK_BUCKET", "chosen-by-hand")  # the environment wins
+
+    _load("replay").use_deployment(tmp_path)
+    assert os.environ["RAW_BUCKET"] == "p-rb-raw"
+    assert os.environ["WORK_BUCKET"] == "chosen-by-hand"
+    assert os.environ["TOPIC_UPLOADED"] == "rb-receipts-uploaded"
