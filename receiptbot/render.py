@@ -10,6 +10,7 @@ from receiptbot.receipt import ExtractionResult, Receipt
 from receiptbot.telegram import MAX_MESSAGE_LENGTH
 
 MAX_ITEMS_SHOWN = 15
+MAX_FIELD_LENGTH = 200  # characters of one field shown: a misread address can be any length
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "RUB": "₽", "GBP": "£"}
 
 
@@ -21,14 +22,21 @@ def money(amount: Decimal | None, currency: str | None) -> str:
     return f"{value} {symbol}".strip()
 
 
+def field(value: str) -> str:
+    """Escaped, and shortened before escaping: cutting the finished HTML could break a tag."""
+    if len(value) > MAX_FIELD_LENGTH:
+        value = value[: MAX_FIELD_LENGTH - 1] + "…"
+    return escape(value)
+
+
 def _header(receipt: Receipt, language: Language) -> list[str]:
     name = receipt.merchant.name or text("card_unknown_merchant", language)
-    lines = [f"🧾 <b>{escape(name)}</b>"]
+    lines = [f"🧾 <b>{field(name)}</b>"]
     if receipt.merchant.address:
-        lines.append(f"<i>{escape(receipt.merchant.address)}</i>")
+        lines.append(f"<i>{field(receipt.merchant.address)}</i>")
     if receipt.date:
         when = f"{receipt.date} {receipt.time or ''}".strip()
-        lines.append(f"{text('card_date', language)}: {escape(when)}")
+        lines.append(f"{text('card_date', language)}: {field(when)}")
     lines.append(f"<b>{text('card_total', language)}: {escape(money(receipt.total, receipt.currency))}</b>")
     return lines
 
@@ -37,9 +45,9 @@ def _details(receipt: Receipt, language: Language) -> list[str]:
     lines = []
     for tax in receipt.taxes:
         label = f"{text('card_tax', language)} {tax.rate or ''}".strip()
-        lines.append(f"{escape(label)}: {escape(money(tax.amount, receipt.currency))}")
+        lines.append(f"{field(label)}: {escape(money(tax.amount, receipt.currency))}")
     if receipt.payment_method:
-        lines.append(f"{text('card_payment', language)}: {escape(receipt.payment_method)}")
+        lines.append(f"{text('card_payment', language)}: {field(receipt.payment_method)}")
     if receipt.payment:
         for key, value in (
             ("card_payee", receipt.payment.payee),
@@ -47,7 +55,7 @@ def _details(receipt: Receipt, language: Language) -> list[str]:
             ("card_period", receipt.payment.period),
         ):
             if value:
-                lines.append(f"{text(key, language)}: {escape(value)}")
+                lines.append(f"{text(key, language)}: {field(value)}")
     return lines
 
 
@@ -55,7 +63,7 @@ def _item_lines(receipt: Receipt, language: Language, limit: int) -> list[str]:
     lines = []
     for item in receipt.items[:limit]:
         quantity = f"{item.quantity:g} × " if item.quantity not in (None, 1) else ""
-        lines.append(f"• {escape(quantity + item.name)} — {escape(money(item.amount, receipt.currency))}")
+        lines.append(f"• {field(quantity + item.name)} — {escape(money(item.amount, receipt.currency))}")
     if len(receipt.items) > limit:
         lines.append(text("card_more", language, count=len(receipt.items) - limit))
     return lines
@@ -77,6 +85,11 @@ def render_result(result: ExtractionResult, language: Language) -> str:
         if warnings:
             parts += ["", f"<b>{text('card_check', language)}</b>", *warnings]
         card = "\n".join(parts)
-        if len(card) <= MAX_MESSAGE_LENGTH or limit == 0:
-            return card[:MAX_MESSAGE_LENGTH]
+        if len(card) <= MAX_MESSAGE_LENGTH:
+            return card
+        if limit == 0:  # hundreds of tax or warning lines: keep the whole lines that fit
+            while len(card) > MAX_MESSAGE_LENGTH:
+                parts.pop()
+                card = "\n".join(parts)
+            return card
         limit //= 2

@@ -110,3 +110,16 @@ def test_a_long_receipt_is_shortened_to_fit_one_message() -> None:
     )
     assert_valid_telegram_html(card)
     assert re.search(r"… and \d+ more", card)
+
+
+def test_overlong_fields_are_shortened_without_breaking_the_html() -> None:
+    # A misread can make any field huge; the card must stay one valid message, tags closed.
+    receipt = result_with(
+        merchant=Merchant(name="N" * 5000, address="<Street> & " * 800),
+        total=Decimal("1.00"),
+        taxes=[TaxLine(rate=f"{i}%", amount=Decimal("0.01")) for i in range(600)],
+    )
+    card = render_result(receipt, "en")
+    assert len(card) <= MAX_MESSAGE_LENGTH
+    assert_valid_telegram_html(card)
+    assert "N" * 199 + "…" in card and "&lt;Street&gt; &amp;" in card
