@@ -101,7 +101,7 @@ def summary(label: str, ms: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_dir = os.environ.get("RECEIPTS_DIR", ROOT.parent / "shared/receipts/dev")
+    default_dir = os.environ.get("RECEIPTS_DIR") or ROOT.parent / "shared/receipts/dev"
     parser.add_argument("--receipts", type=Path, default=Path(default_dir))
     parser.add_argument("--reader", choices=("gemini", "ocr"), default="gemini")
     parser.add_argument("--scans", type=int, default=6, help="how many scans to photograph")

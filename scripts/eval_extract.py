@@ -13,7 +13,6 @@ Usage: python scripts/eval_extract.py [--dir FOLDER] [--psm N] [--languages deu+
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import resource
 import shutil
@@ -28,13 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from receiptbot import offline_engine  # noqa: E402
+from receiptbot import imaging, offline_engine  # noqa: E402
 from receiptbot.receipt_text import fold_name  # noqa: E402
-
-try:
-    from receiptbot import imaging
-except ImportError:  # the preprocessing module is not there yet: a plain grayscale decode
-    imaging = None
 
 TABLE = "{:34} {:>8} {:>8} {:2}  {:10} {:10} {:2}  {:10} {:24} {:2} {:>6} {:>5}"
 DEFAULT_DIR = REPO.parent / "shared" / "receipts" / "dev"
@@ -74,23 +68,13 @@ def truth(path: Path) -> Row:
     return Row(path.name, merchant, day, Decimal(int(cents)) / 100)
 
 
-def prepared(data: bytes) -> bytes:
-    """The image as extract sees it: the pipeline's OCR preparation, or a grayscale decode."""
-    if imaging is not None:
-        return imaging.prepare(data, reader="ocr").jpeg
-    from PIL import Image, ImageOps
-
-    out = io.BytesIO()
-    ImageOps.grayscale(Image.open(io.BytesIO(data))).save(out, "JPEG", quality=90)
-    return out.getvalue()
-
-
 def evaluate(job: tuple[Path, int, str]) -> Row:
     path, psm, languages = job
     row = truth(path)
     started, cpu_started = time.perf_counter(), _cpu()
     try:
-        receipt = offline_engine.read_receipt(prepared(path.read_bytes()), languages=languages, psm=psm)
+        image = imaging.prepare(path.read_bytes(), reader="ocr").jpeg  # as extract gets it
+        receipt = offline_engine.read_receipt(image, languages=languages, psm=psm)
     except Exception as exc:  # one bad receipt is a miss in the table, not the end of the run
         row.error = f"{type(exc).__name__}: {exc}"[:60]
     else:
@@ -123,8 +107,7 @@ def main() -> int:
     if not shutil.which("tesseract"):
         print("eval-extract: tesseract is not installed; run `make system-deps` first")
         return 1
-    prep = "imaging.prepare(reader='ocr')" if imaging else "grayscale decode only (no receiptbot.imaging yet)"
-    print(f"{len(files)} receipts in {args.dir}; preparation: {prep}; psm {args.psm}, {args.languages}")
+    print(f"{len(files)} receipts in {args.dir}; imaging.prepare, psm {args.psm}, {args.languages}")
 
     with Pool(args.workers) as pool:
         rows = pool.map(evaluate, [(f, args.psm, args.languages) for f in files], chunksize=1)

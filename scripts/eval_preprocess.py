@@ -16,13 +16,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import re
 import sys
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import cv2
@@ -31,11 +29,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
+from eval_extract import DEFAULT_DIR, truth  # noqa: E402
 from phone_photos import CASES, phone_photo  # noqa: E402
 
 from receiptbot.imaging import ImageRejected, prepare  # noqa: E402
 
-NAME = re.compile(r"^[^_]+_(\d{2})(\d{2})(\d{4})_\d+_(\d+)$")
 INPUTS = ("flat", "photo", "preprocessed")
 HARD_CASES = [case for case in CASES if case != "normal"]
 
@@ -46,15 +44,6 @@ class Task:
     case: str
     seed: int
     engine: str
-
-
-def truth(path: Path) -> tuple[Decimal, str]:
-    """(total, ISO date) from a file name like lidl_30042020_08_01958.jpg."""
-    match = NAME.match(path.stem)
-    if not match:
-        raise ValueError(f"{path.name} is not named MERCHANT_DDMMYYYY_NUMITEMS_TOTALCENTS.jpg")
-    day, month, year, cents = match.groups()
-    return Decimal(cents) / 100, f"{year}-{month}-{day}"
 
 
 def load_engine(spec: str) -> Callable[[bytes], object]:
@@ -71,7 +60,8 @@ def grayscale_png(photo: bytes) -> bytes:
 def run(task: Task) -> dict[str, object]:
     cv2.setNumThreads(1)
     read = load_engine(task.engine)
-    total, date = truth(task.scan)
+    expected = truth(task.scan)
+    total, date = expected.total, expected.date
     scan = task.scan.read_bytes()
     photo = phone_photo(scan, task.seed, task.case)
     inputs: dict[str, bytes | None] = {"flat": scan, "photo": grayscale_png(photo)}
@@ -110,7 +100,7 @@ def main() -> None:
     parser.add_argument(
         "--receipts",
         type=Path,
-        default=Path(os.environ.get("RECEIPTS_DIR", ROOT.parent / "shared/receipts/dev")),
+        default=Path(os.environ.get("RECEIPTS_DIR") or DEFAULT_DIR),
     )
     parser.add_argument("--seed", type=int, default=int(os.environ.get("SEED", "0")))
     parser.add_argument("--engine", default="receiptbot.offline_engine:read_receipt", help="module:function")
