@@ -24,6 +24,7 @@ import numpy as np
 from PIL import Image
 
 from receiptbot.contract import FiscalQR
+from receiptbot.settings import Settings
 
 REJECTION_REASONS = ("not_image", "too_large", "too_small", "blurry", "too_dark", "no_document")
 READERS = ("gemini", "ocr")
@@ -101,8 +102,8 @@ class _Header:
 def prepare(
     data: bytes,
     reader: str = "gemini",
-    max_bytes: int = 20 * 1024 * 1024,
-    max_pixels: int = 60_000_000,
+    max_bytes: int = Settings.max_upload_bytes,  # the defaults of the settings preprocess passes
+    max_pixels: int = Settings.max_pixels,
 ) -> PreparedImage:
     """The clean receipt image for ``reader`` ("gemini" or "ocr"); raises ImageRejected."""
     if reader not in READERS:

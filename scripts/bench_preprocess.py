@@ -29,8 +29,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 from phone_photos import phone_photo  # noqa: E402
 
 from receiptbot.imaging import prepare  # noqa: E402
+from receiptbot.settings import Settings  # noqa: E402
 
-MAX_UPLOAD = 20 * 1024 * 1024
+MAX_UPLOAD = Settings.max_upload_bytes
 
 # Runs in a fresh interpreter, so the peak covers one prepare() call and nothing of the benchmark.
 # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report this
