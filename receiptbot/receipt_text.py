@@ -198,28 +198,15 @@ class _Line:
     amounts: list[Decimal]
 
 
-def parse_receipt_text(text: str) -> Receipt:
-    """Parse one OCR reading of a receipt."""
-    return parse_readings([text])
-
-
-def parse_readings(texts: Sequence[str], today: Date | None = None) -> Receipt:
-    """Parse one or more OCR readings of the same receipt.
-
-    The first reading gives the lines (merchant, items, taxes); the total and the date are
-    voted on by all readings, so a digit one reading misread is outvoted by another.
-    """
-    cyrillic = _is_cyrillic(" ".join(texts))
-    readings = [_lines(text, cyrillic) for text in texts]
-    lines = readings[0]
+def parse_receipt_text(text: str, today: Date | None = None) -> Receipt:
+    """Parse one OCR reading of a receipt; the total and the date are voted on by its lines."""
+    cyrillic = _is_cyrillic(text)
+    lines = _lines(text, cyrillic)
     items = _items(lines)
     currency = _currency(lines, cyrillic)
     month_first = currency == "USD"  # 03/04/2024 is March 4 in the US
-    total_votes: Counter[Decimal] = Counter()
-    date_votes: Counter[str] = Counter()
-    for reading in readings:
-        total_votes.update(_total_votes(reading, _items(reading)))
-        date_votes.update(_date_votes(reading, today or Date.today(), month_first))
+    total_votes = _total_votes(lines, items)
+    date_votes = _date_votes(lines, today or Date.today(), month_first)
     # On a tie the first printed wins (max keeps the first): the shop's own part of a receipt
     # comes before the card slip and the small print.
     total = max(total_votes, key=total_votes.__getitem__) if total_votes else None

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from receiptbot.receipt_text import fold_name, parse_readings, parse_receipt_text
+from receiptbot.receipt_text import fold_name, parse_receipt_text
 
 # A German discounter receipt as OCR reads it: logo lost, cash handed over and change given back.
 ALDI_CASH = """\
@@ -190,7 +190,7 @@ def test_us_receipt_date_is_month_first() -> None:
 def test_dates_are_validated() -> None:
     assert parse_receipt_text("SHOP\n31.02.2020 10:00\n").date is None  # no such day
     # A date in the future is a misread; today is passed in so the test does not age.
-    receipt = parse_readings(["SHOP\n01.01.2031 10:00\n05.06.2024\n"], today=date(2025, 1, 1))
+    receipt = parse_receipt_text("SHOP\n01.01.2031 10:00\n05.06.2024\n", today=date(2025, 1, 1))
     assert receipt.date == "2024-06-05"
 
 
@@ -223,12 +223,6 @@ def test_a_day_that_lost_a_digit_counts_less() -> None:
 def test_most_printed_date_wins() -> None:
     text = "SHOP\nAktion gültig bis 30.04.2020\nDatum: 15.04.2020\n15.04.20 16:15 8665111\n"
     assert parse_receipt_text(text).date == "2020-04-15"
-
-
-def test_readings_vote_on_the_total() -> None:
-    first = "SHOP\nSUMME 19,16\nKarte 19,46\n"
-    second = "SHOP\nSUMME 19,46\nKarte 19,46\n"
-    assert parse_readings([first, second]).total == Decimal("19.46")
 
 
 def test_cyrillic_lookalikes_in_german_text_are_repaired() -> None:
