@@ -83,7 +83,6 @@ TARGETS = {
     "import_extract_s": 1.5,
 }
 GEMINI_TILE, GEMINI_SMALL_SIDE, GEMINI_TOKENS_PER_TILE = 768, 384, 258
-SEQUENTIAL_FUNCTIONS = ("webhook", "preprocess", "extract", "deadletter")
 
 
 # -- the input ---------------------------------------------------------------------------------
@@ -321,7 +320,7 @@ def deployed_table(threads: dict[str, int]) -> str:
         in_flight = f["max_instance_request_concurrency"] * f["max_instance_count"]
         out.append(
             f"| {name} | {f['cpu']} | {f['max_instance_request_concurrency']} | "
-            f"{f['max_instance_count']} | {in_flight} | {threads.get(name, 8)} |"
+            f"{f['max_instance_count']} | {in_flight} | {threads[name]} |"
         )
     return "\n".join(out)
 
@@ -593,8 +592,8 @@ def main() -> None:
     sequential_config = StackConfig(
         engine="gemini",
         gemini_latency_seconds=latency,
-        threads=dict.fromkeys(SEQUENTIAL_FUNCTIONS, 1),
-        workers=dict.fromkeys(SEQUENTIAL_FUNCTIONS, 1),
+        threads=dict.fromkeys(PIPELINE["functions"], 1),
+        workers=dict.fromkeys(PIPELINE["functions"], 1),
         max_in_flight=1,
         log_dir=logs / "sequential",
     )
