@@ -1,7 +1,8 @@
 """A Telegram Bot API stand-in speaking the real wire format.
 
 It serves the methods the bot calls (getFile, the file download, sendMessage,
-editMessageText, deleteMessage, sendChatAction, sendDocument, answerCallbackQuery, setWebhook) with
+editMessageText, deleteMessage, sendChatAction, sendDocument, answerCallbackQuery, setWebhook,
+getWebhookInfo) with
 Telegram's error shape (`ok`, `error_code`, `description`, `parameters.retry_after`), and
 records every chat so tests and the demo can read what the user was sent.
 Control endpoints under /_standin/ let a test upload files and script failures.
@@ -173,6 +174,10 @@ class TelegramStandIn:
             self.webhook = params
             return jsonify({"ok": True, "result": True, "description": "Webhook was set"})
 
+        def get_webhook_info(_params):
+            info = {"url": self.webhook.get("url", ""), "pending_update_count": 0}
+            return jsonify({"ok": True, "result": info})
+
         def ok(_params):
             return jsonify({"ok": True, "result": True})
 
@@ -185,6 +190,7 @@ class TelegramStandIn:
             "sendChatAction": ok,
             "answerCallbackQuery": ok,
             "setWebhook": set_webhook,
+            "getWebhookInfo": get_webhook_info,
         }
 
         @app.get("/file/bot<token>/photos/<file_id>.jpg")

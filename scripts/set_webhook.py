@@ -3,8 +3,8 @@
 Calls the Bot API's setWebhook with the function URL (the Terraform output `webhook_url`, or
 WEBHOOK_URL), the secret token Telegram will send in X-Telegram-Bot-Api-Secret-Token, the
 update kinds the bot handles and a connection limit; then prints getWebhookInfo. The bot
-token is read from the environment and never printed (request errors are reported without
-their URL, which contains it).
+token is read from the environment (receiptbot.settings) and never printed: the Bot API client's
+errors never carry the URL, which contains it.
 
 Environment: TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET (required); WEBHOOK_URL,
 MAX_CONNECTIONS (default 40), DROP_PENDING_UPDATES=1, TELEGRAM_API_URL (default the real API).
@@ -20,7 +20,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import requests
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from receiptbot.settings import load_settings  # noqa: E402 - the repository root is on sys.path now
+from receiptbot.telegram import BotApi, TelegramError, TelegramUnavailable  # noqa: E402
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
@@ -49,15 +53,12 @@ def webhook_url(tf_dir: Path) -> str:
     return url
 
 
-def call(api: str, token: str, method: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+def call(bot: BotApi, method: str, **params: Any) -> Any:
+    """The method's result; its errors never carry the URL, which holds the token."""
     try:
-        response = requests.post(f"{api}/bot{token}/{method}", json=payload or {}, timeout=30)
-        body = response.json()
-    except (requests.RequestException, ValueError) as exc:
-        raise SetupError(f"{method}: {type(exc).__name__} (the bot token is not shown)") from None
-    if not body.get("ok"):
-        raise SetupError(f"{method}: {body.get('error_code')} {body.get('description')}")
-    return body
+        return bot.call(method, **params)
+    except (TelegramError, TelegramUnavailable) as exc:
+        raise SetupError(str(exc)) from None
 
 
 def main() -> int:
@@ -65,25 +66,28 @@ def main() -> int:
     parser.add_argument("--tf-dir", type=Path, default=Path("infra/terraform"))
     args = parser.parse_args()
     try:
-        token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
-        secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
-        if not token:
+        s = load_settings()
+        if not s.telegram_token.get_secret_value():
             raise SetupError("set TELEGRAM_BOT_TOKEN (from @BotFather)")
+        secret = s.webhook_secret.get_secret_value()
         if not SECRET_TOKEN.fullmatch(secret):
             raise SetupError(
                 "set TELEGRAM_WEBHOOK_SECRET to the value in Secret Manager (1-256 of A-Z a-z 0-9 _ -)"
             )
-        api = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
-        payload = {
-            "url": webhook_url(args.tf_dir),
-            "secret_token": secret,
-            "allowed_updates": ALLOWED_UPDATES,
-            "max_connections": int(os.environ.get("MAX_CONNECTIONS", "40")),
-            "drop_pending_updates": os.environ.get("DROP_PENDING_UPDATES", "") == "1",
-        }
-        print(f"setWebhook: {call(api, token, 'setWebhook', payload).get('description', 'ok')}")
-        info = call(api, token, "getWebhookInfo")["result"]
-        print(f"url={info.get('url')} pending_update_count={info.get('pending_update_count')}")
+        bot = BotApi(s.telegram_token, s.telegram_api_url)
+        call(
+            bot,
+            "setWebhook",
+            url=webhook_url(args.tf_dir),
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+            max_connections=int(os.environ.get("MAX_CONNECTIONS", "40")),
+            drop_pending_updates=os.environ.get("DROP_PENDING_UPDATES", "") == "1",
+        )
+        info = call(bot, "getWebhookInfo")
+        print(
+            f"setWebhook: ok, url={info.get('url')} pending_update_count={info.get('pending_update_count')}"
+        )
         if info.get("last_error_message"):
             print(f"last error from Telegram: {info['last_error_message']}")
     except SetupError as exc:

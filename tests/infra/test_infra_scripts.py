@@ -7,14 +7,14 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
-from typing import ClassVar
 
 import pytest
+
+from devstack.servers import BackgroundServer
+from devstack.telegram_standin import TelegramStandIn
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-token-never-printed"
@@ -39,37 +39,13 @@ def test_build_bundles_function_and_shared_package(tmp_path: Path) -> None:
     assert not (build.build("webhook", tmp_path) / "stale.py").exists()
 
 
-class FakeBotApi(BaseHTTPRequestHandler):
-    calls: ClassVar[list[tuple[str, dict]]] = []
-    fail_with: ClassVar[dict | None] = None
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
-        FakeBotApi.calls.append((self.path, body))
-        if self.path.endswith("/setWebhook"):
-            answer = FakeBotApi.fail_with or {"ok": True, "result": True, "description": "Webhook was set"}
-        else:
-            answer = {"ok": True, "result": {"url": "https://fn.example/", "pending_update_count": 0}}
-        data = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def bot_api() -> Iterator[str]:
-    FakeBotApi.calls, FakeBotApi.fail_with = [], None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeBotApi)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def bot_api() -> Iterator[tuple[TelegramStandIn, str]]:
+    """The Bot API stand-in the local stack uses, on its own port, and its URL."""
+    standin = TelegramStandIn(TOKEN)
+    server = BackgroundServer(standin.app, 0).start()
+    yield standin, server.url
+    server.stop()
 
 
 def _set_webhook(api: str, **extra: str) -> subprocess.CompletedProcess[str]:
@@ -85,29 +61,33 @@ def _set_webhook(api: str, **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
 
 
-def test_set_webhook_registers_url_secret_and_update_kinds(bot_api: str) -> None:
-    done = _set_webhook(bot_api, DROP_PENDING_UPDATES="1", MAX_CONNECTIONS="20")
+def test_set_webhook_registers_url_secret_and_update_kinds(bot_api: tuple[TelegramStandIn, str]) -> None:
+    standin, url = bot_api
+    done = _set_webhook(url, DROP_PENDING_UPDATES="1", MAX_CONNECTIONS="20")
     assert done.returncode == 0, done.stderr
-    path, body = FakeBotApi.calls[0]
-    assert path == f"/bot{TOKEN}/setWebhook"
-    assert body == {
+    assert [c["method"] for c in standin.calls] == ["setWebhook", "getWebhookInfo"]
+    assert standin.webhook == {
         "url": "https://fn.example/",
         "secret_token": SECRET,
         "allowed_updates": ["message", "callback_query"],
         "max_connections": 20,
         "drop_pending_updates": True,
     }
-    assert FakeBotApi.calls[1][0] == f"/bot{TOKEN}/getWebhookInfo"
-    assert "Webhook was set" in done.stdout
+    assert "setWebhook: ok, url=https://fn.example/" in done.stdout
     assert TOKEN not in done.stdout + done.stderr
 
 
-def test_set_webhook_defaults_and_reports_refusal_without_the_token(bot_api: str) -> None:
-    FakeBotApi.fail_with = {"ok": False, "error_code": 400, "description": "Bad Request: bad webhook"}
-    done = _set_webhook(bot_api)
+def test_set_webhook_defaults_and_reports_refusal_without_the_token(
+    bot_api: tuple[TelegramStandIn, str],
+) -> None:
+    standin, url = bot_api
+    standin.failures.append(
+        {"method": "setWebhook", "error_code": 400, "description": "Bad Request: bad webhook", "count": 1}
+    )
+    done = _set_webhook(url)
     assert done.returncode == 1
-    assert FakeBotApi.calls[0][1]["max_connections"] == 40
-    assert FakeBotApi.calls[0][1]["drop_pending_updates"] is False
+    assert standin.calls[0]["params"]["max_connections"] == 40
+    assert standin.calls[0]["params"]["drop_pending_updates"] is False
     assert "400 Bad Request: bad webhook" in done.stderr
     assert TOKEN not in done.stdout + done.stderr
 
@@ -115,14 +95,15 @@ def test_set_webhook_defaults_and_reports_refusal_without_the_token(bot_api: str
 def test_set_webhook_hides_the_token_when_the_api_is_unreachable() -> None:
     done = _set_webhook("http://127.0.0.1:9")  # nothing listens on the discard port
     assert done.returncode == 1
-    assert "ConnectionError" in done.stderr
+    assert "could not be reached" in done.stderr
     assert TOKEN not in done.stdout + done.stderr
 
 
-def test_set_webhook_refuses_a_secret_telegram_would_reject(bot_api: str) -> None:
-    done = _set_webhook(bot_api, TELEGRAM_WEBHOOK_SECRET="has spaces")
+def test_set_webhook_refuses_a_secret_telegram_would_reject(bot_api: tuple[TelegramStandIn, str]) -> None:
+    standin, url = bot_api
+    done = _set_webhook(url, TELEGRAM_WEBHOOK_SECRET="has spaces")
     assert done.returncode == 1
-    assert FakeBotApi.calls == []
+    assert standin.calls == []
 
 
 def test_replay_takes_the_deployments_names_from_terraform(
