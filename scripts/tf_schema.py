@@ -208,8 +208,8 @@ def check_blocks(schema: ProviderSchema, blocks: list[Block]) -> list[str]:
     return errors
 
 
-def check_dir(tf_dir: Path, schema: ProviderSchema | None = None) -> list[str]:
-    return check_blocks(schema or ProviderSchema.load(), load_dir(tf_dir))
+def check_dir(tf_dir: Path) -> list[str]:
+    return check_blocks(ProviderSchema.load(), load_dir(tf_dir))
 
 
 def main(argv: list[str]) -> int:
