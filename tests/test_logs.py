@@ -19,6 +19,7 @@ from devstack.stack import LocalStack
 from devstack.user import TelegramUser
 from receiptbot import paths
 from receiptbot.log import LABELS
+from receiptbot.messages import TEXTS
 from receiptbot.telegram import BotApi, TelegramUnavailable
 
 STEPS = ("webhook", "preprocess", "extract", "deadletter")
@@ -73,7 +74,11 @@ def test_error_paths_log_no_secret_no_file_url_no_update(
         photo=[{"file_id": "no-such-file", "file_unique_id": "x", "width": 9, "height": 9}]
     )
     assert gemini_user.post(missing).status == 200
-    time.sleep(1)
+    # Every scripted failure was met, so the error paths below really ran.
+    assert gemini_stack.gemini.fail_next == []
+    assert all(f["count"] == 0 for f in gemini_stack.telegram.failures)
+    assert gemini_user.chat()[-1]["text"] == TEXTS["not_an_image"]["en"]  # the missing file
+    gemini_stack.telegram.failures.clear()
 
     assert secrets_in_logs() == []
     for step in STEPS:
