@@ -106,11 +106,10 @@ def gemini_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStac
         yield running
 
 
-def user_of(stack: LocalStack, language: str = "en") -> TelegramUser:
-    """A new chat for every test, so tests never see each other's messages."""
-    return TelegramUser(
-        stack.url("webhook"), stack.url("telegram"), stack.webhook_secret, next(_chat_ids), language
-    )
+def user_of(stack: LocalStack, language: str = "en", chat_id: int | None = None) -> TelegramUser:
+    """A user of the stack, by default in a new chat, so tests never see each other's messages."""
+    chat = next(_chat_ids) if chat_id is None else chat_id
+    return TelegramUser(stack.url("webhook"), stack.url("telegram"), stack.webhook_secret, chat, language)
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from conftest import objects
-from test_imaging import FISCAL, encode, synthetic_scan
+from conftest import objects, user_of
+from synthetic import FISCAL, encode, synthetic_scan
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
@@ -76,13 +76,7 @@ def test_a_receipt_with_a_fiscal_qr_code_end_to_end(
     }
     previous, gemini_stack.gemini.answer = gemini_stack.gemini.answer, model_answer
     try:
-        ru_user = TelegramUser(
-            gemini_user.webhook_url,
-            gemini_user.telegram_url,
-            gemini_user.secret,
-            gemini_user.chat_id,
-            language="ru",
-        )
+        ru_user = user_of(gemini_stack, "ru")
         sent = ru_user.send_photo(encode(synthetic_scan(FISCAL)))
         answer = ru_user.wait_for_answer(sent.message_id)
     finally:
