@@ -2,6 +2,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
+# The shared receipt scans the evaluations and benchmarks read (make eval-extract RECEIPTS_DIR=...).
+RECEIPTS_DIR ?= ../shared/receipts/dev
 INSTALLED := $(VENV)/.installed
 REQUIREMENTS := requirements-dev.txt $(wildcard functions/*/requirements.txt)
 

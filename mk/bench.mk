@@ -6,5 +6,5 @@ $(BENCH_INSTALLED): requirements-bench.txt $(INSTALLED)
 	touch $@
 
 .PHONY: bench
-bench: venv system-deps $(BENCH_INSTALLED)  ## concurrency benchmark: N receipts at once vs one at a time (BENCH_LATENCY=3.0)
+bench: system-deps $(BENCH_INSTALLED)  ## concurrency benchmark: N receipts at once vs one at a time (BENCH_LATENCY=3.0)
 	$(PY) scripts/bench.py $(if $(BENCH_LATENCY),--latency $(BENCH_LATENCY))

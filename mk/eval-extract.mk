@@ -1,5 +1,4 @@
 # The offline engine's accuracy on receipts named MERCHANT_DDMMYYYY_NUMITEMS_TOTALCENTS.jpg.
-RECEIPTS_DIR ?= ../shared/receipts/dev
 
 .PHONY: eval-extract
 eval-extract: venv system-deps  ## offline OCR engine: per-field accuracy on RECEIPTS_DIR (default ../shared/receipts/dev)

@@ -2,7 +2,6 @@
 # The Terraform tools live in their own venvs (checkov pins clash with the app's, and its
 # bc-python-hcl2 installs the same `hcl2` module as python-hcl2): .venv-infra and .venv-checkov.
 
-PYTHON ?= python3
 INFRA_VENV ?= .venv-infra
 CHECKOV_VENV ?= .venv-checkov
 TF_DIR := infra/terraform

@@ -1,5 +1,4 @@
 # Preprocessing (issue 3): does it bring phone photos back to scan quality, and how fast is it.
-RECEIPTS_DIR ?= ../shared/receipts/dev
 
 .PHONY: eval-preprocess bench-preprocess
 eval-preprocess: venv system-deps  ## OCR accuracy on scans, raw phone photos and preprocessed photos (RECEIPTS_DIR=...)

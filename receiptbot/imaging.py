@@ -120,7 +120,8 @@ def prepare(
 
     # Analyse a small flat copy first: it decides the rotation, the output size and the verdict.
     a = min(1.0, _ANALYSIS_WIDTH / flat_w, 2 * _ANALYSIS_WIDTH / flat_h)
-    analysis = _warp(gray, _scale(a) @ to_flat, round(flat_w * a), round(flat_h * a))
+    to_analysis = _scale(a) @ to_flat
+    analysis = _warp(gray, to_analysis, round(flat_w * a), round(flat_h * a))
     flat_analysis = _even_light(analysis, text_height=None)
     layout = _layout(flat_analysis)
     angle, text_height = layout.angle, layout.text_height
@@ -138,7 +139,7 @@ def prepare(
     if scale > 1:  # enlarged strokes are soft; Tesseract reads crisper edges better
         out = cv2.addWeighted(out, 1 + _SHARPEN, cv2.GaussianBlur(out, (0, 0), 2), -_SHARPEN, 0)
 
-    fiscal_qr = _fiscal_qr(gray, flat_analysis, _scale(a) @ to_flat, a, layout.square_blocks)
+    fiscal_qr = _fiscal_qr(gray, flat_analysis, to_analysis, a, layout.square_blocks)
     ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY])
     if not ok:  # pragma: no cover - encoding a valid uint8 image does not fail
         raise RuntimeError("JPEG encoding failed")
