@@ -3,12 +3,38 @@
 # `make build` writes build/<function>/: its main.py and requirements.txt plus the shared
 # receiptbot/ package. The zip's hash names the object, so a changed bundle is a new object
 # (and a new deployment) and an unchanged one deploys nothing.
+locals {
+  repo = "${path.module}/../.."
+  # What each bundle must hold, by path in the bundle, and where it comes from.
+  bundle_sources = {
+    for name, _ in local.functions : name => merge(
+      { for f in fileset("${local.repo}/functions/${name}", "*") : f => "${local.repo}/functions/${name}/${f}" },
+      { for f in fileset("${local.repo}/receiptbot", "*.py") : "receiptbot/${f}" => "${local.repo}/receiptbot/${f}" },
+    )
+  }
+  # Bundle files missing or different from their source: code changed since the last `make build`.
+  stale_bundle_files = {
+    for name, files in local.bundle_sources : name => sort([
+      for target, source in files : target
+      if try(filesha256("${local.repo}/build/${name}/${target}"), "") != filesha256(source)
+    ])
+  }
+}
+
 data "archive_file" "source" {
   for_each = local.functions
 
   type        = "zip"
-  source_dir  = "${path.module}/../../build/${each.key}"
-  output_path = "${path.module}/../../build/${each.key}.zip"
+  source_dir  = "${local.repo}/build/${each.key}"
+  output_path = "${local.repo}/build/${each.key}.zip"
+
+  lifecycle {
+    # Deploying an old build/ would silently ship old code.
+    precondition {
+      condition     = length(local.stale_bundle_files[each.key]) == 0
+      error_message = "build/${each.key}/ is older than the code (${join(", ", local.stale_bundle_files[each.key])}): run `make build` first."
+    }
+  }
 }
 
 resource "google_storage_bucket_object" "source" {
