@@ -36,11 +36,11 @@ def use_dev_stack() -> None:
     }
 
 
-def use_deployment(tf_dir: Path = TF_DIR) -> None:
-    """The deployment's bucket and topic names, from its Terraform outputs, unless already set."""
+def deployment_names(tf_dir: Path = TF_DIR) -> dict[str, str]:
+    """RAW_BUCKET, WORK_BUCKET and TOPIC_UPLOADED: from the environment, else the Terraform outputs."""
     wanted = ("RAW_BUCKET", "WORK_BUCKET", "TOPIC_UPLOADED")
     if all(os.environ.get(name) for name in wanted):
-        return
+        return {name: os.environ[name] for name in wanted}
     done = subprocess.run(
         ["terraform", f"-chdir={tf_dir}", "output", "-json"], capture_output=True, text=True, check=False
     )
@@ -50,20 +50,19 @@ def use_deployment(tf_dir: Path = TF_DIR) -> None:
             "set RAW_BUCKET, WORK_BUCKET and TOPIC_UPLOADED instead"
         )
     outputs = {name: output["value"] for name, output in json.loads(done.stdout).items()}
-    names = {
+    deployed = {
         "RAW_BUCKET": outputs["raw_bucket"],
         "WORK_BUCKET": outputs["work_bucket"],
         "TOPIC_UPLOADED": outputs["topics"]["receipts-uploaded"],
     }
-    for name, value in names.items():
-        os.environ.setdefault(name, value)
+    return {name: os.environ.get(name) or value for name, value in deployed.items()}
 
 
 def main() -> None:
     if os.environ.get("STORAGE_EMULATOR_HOST"):
         pass  # emulators of your own, already in the environment
     elif os.environ.get("GOOGLE_CLOUD_PROJECT"):
-        use_deployment()
+        os.environ |= deployment_names()
     else:
         use_dev_stack()
     from receiptbot.replay import replay_failed

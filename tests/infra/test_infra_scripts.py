@@ -123,7 +123,8 @@ def test_replay_takes_the_deployments_names_from_terraform(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("WORK_BUCKET", "chosen-by-hand")  # the environment wins
 
-    _load("replay").use_deployment(tmp_path)
-    assert os.environ["RAW_BUCKET"] == "p-rb-raw"
-    assert os.environ["WORK_BUCKET"] == "chosen-by-hand"
-    assert os.environ["TOPIC_UPLOADED"] == "rb-receipts-uploaded"
+    assert _load("replay").deployment_names(tmp_path) == {
+        "RAW_BUCKET": "p-rb-raw",
+        "WORK_BUCKET": "chosen-by-hand",
+        "TOPIC_UPLOADED": "rb-receipts-uploaded",
+    }
