@@ -5,7 +5,7 @@ PYTHON ?= python3
 # The shared receipt scans the evaluations and benchmarks read (make eval-extract RECEIPTS_DIR=...).
 RECEIPTS_DIR ?= ../shared/receipts/dev
 INSTALLED := $(VENV)/.installed
-REQUIREMENTS := requirements-dev.txt $(wildcard functions/*/requirements.txt)
+REQUIREMENTS := pyproject.toml requirements-dev.txt $(wildcard functions/*/requirements.txt)
 
 .DEFAULT_GOAL := help
 .PHONY: help venv system-deps demo test dev send lint format replay
@@ -16,12 +16,13 @@ help:  ## list the targets
 $(INSTALLED): $(REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .  # receiptbot, devstack, tools importable
 	touch $@
 
 venv: $(INSTALLED)  ## the virtual environment, from the pinned requirements
 
 system-deps:  ## Debian packages (Tesseract), Java and the Pub/Sub emulator
-	@scripts/install_system_deps.sh
+	@tools/install_system_deps.sh
 
 demo: venv system-deps  ## the whole pipeline on the local stack: a real receipt in, the answer out (PHOTO=path)
 	$(PY) -m devstack demo $(if $(PHOTO),--photo "$(PHOTO)") $(if $(ENGINE),--engine $(ENGINE))

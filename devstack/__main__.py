@@ -16,11 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-from devstack.stack import BUCKETS, REPO, LocalStack, StackConfig
+from devstack.stack import BUCKETS, DEV_STATE, REPO, LocalStack, StackConfig
 from devstack.user import TelegramUser
 
 SAMPLE = REPO / "samples" / "lidl_receipt.jpg"
-STATE = REPO / ".stack" / "dev.json"
+
 DEMO_CHAT = 424242
 
 
@@ -63,8 +63,8 @@ def dev(engine: str) -> None:
     stack = LocalStack(StackConfig(engine=engine, fixed_ports=True, log_dir=REPO / ".stack" / "logs"))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with stack:
-        STATE.parent.mkdir(exist_ok=True)
-        STATE.write_text(json.dumps({"secret": stack.webhook_secret, "ports": stack.ports}))
+        DEV_STATE.parent.mkdir(exist_ok=True)
+        DEV_STATE.write_text(json.dumps({"secret": stack.webhook_secret, "ports": stack.ports}))
         print("Local stack is up (Ctrl-C stops all of it):")
         for name, port in stack.ports.items():
             print(f"  {name:<11} http://127.0.0.1:{port}")
@@ -77,13 +77,13 @@ def dev(engine: str) -> None:
         except KeyboardInterrupt:
             print("\nStopping…")
         finally:
-            STATE.unlink(missing_ok=True)
+            DEV_STATE.unlink(missing_ok=True)
 
 
 def send(photo: Path, timeout: float) -> None:
-    if not STATE.exists():
+    if not DEV_STATE.exists():
         raise SystemExit("No stack is running: start one with `make dev` first.")
-    state = json.loads(STATE.read_text())
+    state = json.loads(DEV_STATE.read_text())
     ports = state["ports"]
     user = TelegramUser(
         f"http://127.0.0.1:{ports['webhook']}",

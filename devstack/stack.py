@@ -28,6 +28,8 @@ from devstack.servers import BackgroundServer
 from devstack.telegram_standin import TelegramStandIn
 
 REPO = Path(__file__).resolve().parent.parent
+# Where `make dev` leaves its secret and ports for `make send` and `make replay`.
+DEV_STATE = REPO / ".stack" / "dev.json"
 PIPELINE = json.loads((REPO / "infra" / "pipeline.json").read_text())
 PROJECT = "local-project"
 BUCKETS = {"RAW_BUCKET": "receipts-raw", "WORK_BUCKET": "receipts-work", "RESULTS_BUCKET": "receipts-results"}

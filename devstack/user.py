@@ -10,7 +10,7 @@ from typing import Any
 
 import requests
 
-from receiptbot.messages import TEXTS
+from receiptbot.bot.texts import TEXTS
 
 # Texts that are not an answer yet: the bot is still working.
 INTERIM_TEXTS = {t for key in ("received", "temporary_failure") for t in TEXTS[key].values()}

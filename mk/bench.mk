@@ -7,4 +7,4 @@ $(BENCH_INSTALLED): requirements-bench.txt $(INSTALLED)
 
 .PHONY: bench
 bench: system-deps $(BENCH_INSTALLED)  ## concurrency benchmark: N receipts at once vs one at a time (BENCH_LATENCY=3.0)
-	$(PY) scripts/bench.py $(if $(BENCH_LATENCY),--latency $(BENCH_LATENCY))
+	$(PY) -m tools.bench $(if $(BENCH_LATENCY),--latency $(BENCH_LATENCY))

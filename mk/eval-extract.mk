@@ -2,4 +2,4 @@
 
 .PHONY: eval-extract
 eval-extract: venv system-deps  ## offline OCR engine: per-field accuracy on RECEIPTS_DIR (default ../shared/receipts/dev)
-	RECEIPTS_DIR="$(RECEIPTS_DIR)" $(PY) scripts/eval_extract.py
+	RECEIPTS_DIR="$(RECEIPTS_DIR)" $(PY) -m tools.eval_extract

@@ -21,10 +21,10 @@ $(CHECKOV_VENV)/.installed: infra/requirements-checkov.txt
 infra-venv: $(INFRA_VENV)/.installed $(CHECKOV_VENV)/.installed  ## the Terraform check tools (.venv-infra, .venv-checkov)
 
 build:  ## bundle each function with the shared receiptbot package into build/<function>/
-	$(PYTHON) scripts/build_functions.py
+	$(PYTHON) -m tools.build_functions
 
 tf-check: infra-venv  ## terraform fmt, checkov, provider schema and wiring checks of infra/terraform
-	$(INFRA_VENV)/bin/python scripts/tf_check.py --dir $(TF_DIR) --checkov $(CHECKOV_VENV)/bin/checkov
+	$(INFRA_VENV)/bin/python -m tools.tf_check --dir $(TF_DIR) --checkov $(CHECKOV_VENV)/bin/checkov
 
 set-webhook: venv  ## register the deployed webhook with Telegram (needs TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET)
-	$(PY) scripts/set_webhook.py --tf-dir $(TF_DIR)
+	$(PY) -m tools.set_webhook --tf-dir $(TF_DIR)

@@ -2,7 +2,7 @@
 .PHONY: replay load
 
 replay: venv  ## send the dead-lettered receipts (failed/ in the raw bucket) through the pipeline again
-	$(PY) scripts/replay.py
+	$(PY) -m tools.replay
 
 load: venv system-deps  ## 200 updates from 50 chats in one burst (10% sent twice): lost=0 duplicated=0
-	$(PY) scripts/load.py
+	$(PY) -m tools.load

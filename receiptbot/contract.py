@@ -1,23 +1,16 @@
-"""The message contract between the steps: small JSON on Pub/Sub, never image bytes."""
+"""The message contract between the steps: small JSON on Pub/Sub, never image bytes, and how it is
+read out of a Pub/Sub CloudEvent."""
 
 from __future__ import annotations
 
 import base64
-from typing import Any, Literal
+import binascii
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-
-class FiscalQR(BaseModel):
-    """What a Russian cash receipt's fiscal QR code says (t=...&s=...&fn=...&i=...&fp=...&n=...)."""
-
-    date: str  # YYYY-MM-DD
-    time: str | None = None  # HH:MM
-    total: str  # decimal as text, e.g. "1234.50"
-    fn: str | None = None
-    fd: str | None = None
-    fp: str | None = None
-    kind: int | None = None
+from receiptbot import logs as log
+from receiptbot.reading.fiscal import FiscalQR
 
 
 class ReceiptUploaded(BaseModel):
@@ -49,3 +42,20 @@ def encode(event: BaseModel) -> bytes:
 def decode_pubsub_data(cloud_event_data: dict[str, Any]) -> bytes:
     """The message payload of a Pub/Sub CloudEvent (push envelope converted by the framework)."""
     return base64.b64decode(cloud_event_data["message"]["data"])
+
+
+EventT = TypeVar("EventT", bound=BaseModel)
+
+
+def parse(data: Any, model: type[EventT], step: str) -> EventT | None:
+    """The event, or None for a message that can never be processed (logged, then acknowledged)."""
+    try:
+        return model.model_validate_json(decode_pubsub_data(data))
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        binascii.Error,
+    ) as exc:  # pydantic's ValidationError is a ValueError
+        log.error(f"{step}: dropped a malformed message", error=type(exc).__name__)
+        return None

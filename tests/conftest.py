@@ -15,8 +15,8 @@ from google.cloud import pubsub_v1, storage
 
 from devstack.stack import BUCKETS, PROJECT, REPO, LocalStack, StackConfig, tap_name
 from devstack.user import TelegramUser
-from receiptbot import pubsub as receiptbot_pubsub
-from receiptbot import storage as receiptbot_storage
+from receiptbot.cloud import pubsub as receiptbot_pubsub
+from receiptbot.cloud import storage as receiptbot_storage
 
 SHARED_RECEIPTS = REPO.parent / "shared" / "receipts" / "dev"
 SAMPLE = REPO / "samples" / "lidl_receipt.jpg"

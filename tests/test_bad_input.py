@@ -15,9 +15,9 @@ from conftest import SAMPLE, objects, published, running_stack, user_of
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
-from receiptbot import paths
-from receiptbot.messages import TEXTS
-from receiptbot.webhook import SECRET_HEADER
+from receiptbot import layout
+from receiptbot.bot.texts import TEXTS
+from receiptbot.steps.webhook import SECRET_HEADER
 
 ALLOWED = (900_001, 900_002)
 RATE_LIMIT = 2
@@ -208,9 +208,9 @@ def test_a_photo_that_is_not_an_image_is_answered_once_and_not_retried(
     answer = user.wait_for_answer(sent.message_id, timeout=30)
     assert answer["text"] in texts("not_an_image")
     time.sleep(3)  # a retried message would come back within the stack's short backoff
-    rid = paths.receipt_id(user.chat_id, sent.message_id)
+    rid = layout.receipt_id(user.chat_id, sent.message_id)
     assert len(user.chat()) == 1 and user.chat()[0]["edits"] == [TEXTS["received"]["en"]]
-    assert objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/") == {}  # acknowledged, not dead-lettered
+    assert objects("RAW_BUCKET", f"{layout.FAILED_PREFIX}{rid}/") == {}  # acknowledged, not dead-lettered
     assert published("receipts-preprocessed", rid, wait=0.5) == []
 
 
@@ -270,7 +270,7 @@ def test_the_rate_limit_lets_the_first_receipts_in_and_answers_the_rest_kindly(
     assert [m["text"] for m in refused] == [rate_limited]
     stored = objects("RAW_BUCKET", f"raw/{member.chat_id}_")
     assert sorted(stored) == sorted(
-        paths.raw_photo(paths.receipt_id(member.chat_id, s.message_id)) for s in sent[:-1]
+        layout.raw_photo(layout.receipt_id(member.chat_id, s.message_id)) for s in sent[:-1]
     )
     for s in sent[:-1]:
         assert "15.69" in member.wait_for_answer(s.message_id, timeout=60)["text"]

@@ -11,10 +11,11 @@ from conftest import SAMPLE, objects
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
-from receiptbot import paths, ratelimit
-from receiptbot.commands import DELETE_NO, DELETE_YES
-from receiptbot.messages import TEXTS
-from receiptbot.settings import Settings
+from receiptbot import layout
+from receiptbot.bot import ratelimit
+from receiptbot.bot.commands import DELETE_NO, DELETE_YES
+from receiptbot.bot.texts import TEXTS
+from receiptbot.config import Settings
 
 
 def press(user: TelegramUser, message: dict, data: str) -> int:
@@ -39,22 +40,22 @@ def test_export_sends_a_csv_of_the_users_receipts(stack: LocalStack, user: Teleg
     assert document["file_name"] == "receipts.csv"
     rows = list(csv.DictReader(io.StringIO(document["content"].lstrip("\ufeff"))))
     assert len(rows) == 1
-    assert rows[0]["receipt_id"] == paths.receipt_id(user.chat_id, sent.message_id)
+    assert rows[0]["receipt_id"] == layout.receipt_id(user.chat_id, sent.message_id)
     assert (rows[0]["total"], rows[0]["date"], rows[0]["currency"]) == ("15.69", "2020-04-07", "EUR")
 
 
 def test_delete_asks_first_then_removes_everything_of_the_user(stack: LocalStack, user: TelegramUser) -> None:
     sent = user.send_photo(SAMPLE.read_bytes())
     user.wait_for_answer(sent.message_id)
-    rid = paths.receipt_id(user.chat_id, sent.message_id)
+    rid = layout.receipt_id(user.chat_id, sent.message_id)
     stored = {
-        "RAW_BUCKET": paths.raw_photo(rid),
+        "RAW_BUCKET": layout.raw_photo(rid),
         "WORK_BUCKET": f"processed/{user.chat_id}_",
-        "RESULTS_BUCKET": paths.results_prefix(user.chat_id),
+        "RESULTS_BUCKET": layout.results_prefix(user.chat_id),
     }
     stored_before = {bucket: objects(bucket, prefix) for bucket, prefix in stored.items()}
     assert all(stored_before.values())
-    assert objects("WORK_BUCKET", paths.rate_limit_prefix(user.chat_id))
+    assert objects("WORK_BUCKET", layout.rate_limit_prefix(user.chat_id))
 
     user.post(user.message(text="/delete"))
     confirm = user.chat()[-1]
@@ -67,7 +68,7 @@ def test_delete_asks_first_then_removes_everything_of_the_user(stack: LocalStack
     assert press(user, confirm, DELETE_YES) == 200
     for bucket, prefix in stored.items():
         assert objects(bucket, prefix) == {}, bucket
-    assert objects("WORK_BUCKET", paths.rate_limit_prefix(user.chat_id)) == {}
+    assert objects("WORK_BUCKET", layout.rate_limit_prefix(user.chat_id)) == {}
     # Photo, processed image, result and rate-limit counter.
     assert user.chat()[-1]["text"] == TEXTS["deleted"]["en"].format(count=4)
 

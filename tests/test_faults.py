@@ -19,8 +19,9 @@ from google.cloud import pubsub_v1
 
 from devstack.stack import PIPELINE, PROJECT, LocalStack
 from devstack.user import INTERIM_TEXTS, TelegramUser
-from receiptbot import paths, replay
-from receiptbot.messages import TEXTS
+from receiptbot import layout
+from receiptbot.bot.texts import TEXTS
+from tools import replay
 
 CLAIM_TIMEOUT_SECONDS = 4
 FINAL_FAILURE = set(TEXTS["final_failure"].values())
@@ -103,7 +104,7 @@ def test_a_storage_outage_answers_5xx_fast_and_loses_nothing(fault_stack: LocalS
     for user, update in zip(users, updates, strict=True):
         sent_id = update["message"]["message_id"]
         assert "15.69" in assert_answered_once(user, sent_id)["text"]
-        raw = paths.raw_photo(paths.receipt_id(user.chat_id, sent_id))
+        raw = layout.raw_photo(layout.receipt_id(user.chat_id, sent_id))
         assert objects("RAW_BUCKET", raw) == {raw: SAMPLE.read_bytes()}
 
 
@@ -155,16 +156,16 @@ def test_c_gemini_always_failing_tells_each_user_once_and_dead_letters(fault_sta
     fault_stack.gemini.always_fail = 500
     users = [user_of(fault_stack) for _ in range(2)]
     sent = [user.send_photo(SAMPLE.read_bytes()) for user in users]
-    rids = [paths.receipt_id(user.chat_id, s.message_id) for user, s in zip(users, sent, strict=True)]
+    rids = [layout.receipt_id(user.chat_id, s.message_id) for user, s in zip(users, sent, strict=True)]
     for user, s in zip(users, sent, strict=True):
         answer = assert_answered_once(user, s.message_id)
         assert answer["text"] in FINAL_FAILURE
     dead = published("receipts-preprocessed-dead-letter", wait=3)
     for rid in rids:
         assert [e["receipt_id"] for e in dead].count(rid) >= 1
-        kept = objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/")
-        assert kept[paths.failed_photo(rid)] == SAMPLE.read_bytes()
-        assert json.loads(kept[paths.failed_event(rid)])["receipt_id"] == rid
+        kept = objects("RAW_BUCKET", f"{layout.FAILED_PREFIX}{rid}/")
+        assert kept[layout.failed_photo(rid)] == SAMPLE.read_bytes()
+        assert json.loads(kept[layout.failed_event(rid)])["receipt_id"] == rid
 
     # The model is back: `make replay` sends the kept receipts through again, and they are answered.
     fault_stack.gemini.always_fail = None
@@ -176,9 +177,9 @@ def test_c_gemini_always_failing_tells_each_user_once_and_dead_letters(fault_sta
             time.sleep(0.1)
         assert "15.69" in user.chat()[0]["text"]
         assert len(user.chat()) == 1
-        assert objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/") == {}
-        results = objects("RESULTS_BUCKET", paths.results_prefix(user.chat_id))
-        assert paths.result(user.chat_id, rid) in results
+        assert objects("RAW_BUCKET", f"{layout.FAILED_PREFIX}{rid}/") == {}
+        results = objects("RESULTS_BUCKET", layout.results_prefix(user.chat_id))
+        assert layout.result(user.chat_id, rid) in results
 
 
 def test_d_repeated_updates_and_redelivered_messages_answer_once(fault_stack: LocalStack) -> None:
@@ -200,8 +201,8 @@ def test_d_repeated_updates_and_redelivered_messages_answer_once(fault_stack: Lo
     for user, update in ((concurrent, update_c), (sequential, update_s)):
         message_id = update["message"]["message_id"]
         assert_answered_once(user, message_id)
-        rids.append(paths.receipt_id(user.chat_id, message_id))
-        assert list(objects("RAW_BUCKET", f"raw/{user.chat_id}_")) == [paths.raw_photo(rids[-1])]
+        rids.append(layout.receipt_id(user.chat_id, message_id))
+        assert list(objects("RAW_BUCKET", f"raw/{user.chat_id}_")) == [layout.raw_photo(rids[-1])]
     # Copies that raced the first one withdrew their "reading your receipt…" message.
     with fault_stack.telegram.lock:
         withdrawn = [m for m in fault_stack.telegram.deleted if m.chat_id == concurrent.chat_id]
@@ -246,8 +247,8 @@ def test_e_extract_killed_mid_receipt_still_answers_once(fault_stack: LocalStack
     answer = assert_answered_once(user, sent.message_id, timeout=60)
     assert "15.69" in answer["text"]  # read, not given up on
     assert len(fault_stack.gemini.requests) >= seen + 2
-    rid = paths.receipt_id(user.chat_id, sent.message_id)
-    assert objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/") == {}  # and never dead-lettered
+    rid = layout.receipt_id(user.chat_id, sent.message_id)
+    assert objects("RAW_BUCKET", f"{layout.FAILED_PREFIX}{rid}/") == {}  # and never dead-lettered
 
 
 def test_f_telegram_429_is_waited_out_and_the_answer_arrives(fault_stack: LocalStack) -> None:
@@ -286,8 +287,8 @@ def test_g_a_user_who_blocked_the_bot_is_given_up_on_not_retried_forever(fault_s
         fault_stack.telegram.failures += [
             {"method": m, **blocked} for m in ("editMessageText", "sendMessage")
         ]
-    rid = paths.receipt_id(user.chat_id, sent.message_id)
-    claim = paths.claim("answer", rid)
+    rid = layout.receipt_id(user.chat_id, sent.message_id)
+    claim = layout.claim("answer", rid)
     deadline = time.monotonic() + 20
     while b'"done"' not in objects("WORK_BUCKET", claim).get(claim, b""):
         assert time.monotonic() < deadline, "the receipt was never settled"
@@ -301,8 +302,8 @@ def test_g_a_user_who_blocked_the_bot_is_given_up_on_not_retried_forever(fault_s
             and c["method"] in ("editMessageText", "sendMessage")
         ]
     assert tries == ["sendMessage", "editMessageText", "sendMessage"]  # status; the answer, edited or sent
-    assert objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/") == {}
-    assert paths.result(user.chat_id, rid) in objects("RESULTS_BUCKET", paths.results_prefix(user.chat_id))
+    assert objects("RAW_BUCKET", f"{layout.FAILED_PREFIX}{rid}/") == {}
+    assert layout.result(user.chat_id, rid) in objects("RESULTS_BUCKET", layout.results_prefix(user.chat_id))
 
 
 def test_h_an_event_whose_image_is_gone_is_dropped_not_retried(fault_stack: LocalStack) -> None:
@@ -311,10 +312,12 @@ def test_h_an_event_whose_image_is_gone_is_dropped_not_retried(fault_stack: Loca
     user = user_of(fault_stack)
     sent = user.send_photo(SAMPLE.read_bytes())
     user.wait_for_answer(sent.message_id)
-    (event,) = first_event_of_each("receipts-preprocessed", [paths.receipt_id(user.chat_id, sent.message_id)])
-    rid = paths.receipt_id(user.chat_id, sent.message_id + 1)
+    (event,) = first_event_of_each(
+        "receipts-preprocessed", [layout.receipt_id(user.chat_id, sent.message_id)]
+    )
+    rid = layout.receipt_id(user.chat_id, sent.message_id + 1)
     gone = {**event, "receipt_id": rid, "message_id": sent.message_id + 1}
-    gone["processed_object"] = paths.processed_image(rid)  # never written
+    gone["processed_object"] = layout.processed_image(rid)  # never written
     seen = len(fault_stack.gemini.requests)
     publish_again("receipts-preprocessed", gone)
 
@@ -327,8 +330,8 @@ def test_h_an_event_whose_image_is_gone_is_dropped_not_retried(fault_stack: Loca
     assert log.read_text().count("processed image is gone") == 1
     assert len(fault_stack.gemini.requests) == seen  # the model was never asked
     assert len(user.chat()) == 1  # no second message for the gone receipt
-    assert objects("WORK_BUCKET", paths.claim("answer", rid)) == {}  # released, not left pending
-    assert objects("RAW_BUCKET", f"{paths.FAILED_PREFIX}{rid}/") == {}
+    assert objects("WORK_BUCKET", layout.claim("answer", rid)) == {}  # released, not left pending
+    assert objects("RAW_BUCKET", f"{layout.FAILED_PREFIX}{rid}/") == {}
 
 
 def test_i_a_fresh_extract_instance_reads_its_first_receipts_at_once(fault_stack: LocalStack) -> None:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devstack.stack import LocalStack
-from receiptbot.webhook import SECRET_HEADER
+from receiptbot.steps.webhook import SECRET_HEADER
 
 # Chats of their own, so fuzzed replies never land in another test's chat.
 FUZZ_CHATS = st.integers(min_value=800_000, max_value=800_009)

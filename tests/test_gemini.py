@@ -12,9 +12,10 @@ from conftest import SAMPLE, objects
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
-from receiptbot import gemini_engine, paths
-from receiptbot.messages import TEXTS
-from receiptbot.receipt import Receipt
+from receiptbot import layout
+from receiptbot.bot.texts import TEXTS
+from receiptbot.reading import gemini
+from receiptbot.reading.model import Receipt
 
 
 def test_the_sdk_sends_the_image_the_schema_and_the_config(
@@ -39,17 +40,17 @@ def test_the_sdk_sends_the_image_the_schema_and_the_config(
     image_part, prompt_part = content["parts"]
     assert image_part["inlineData"]["mime_type"] == "image/jpeg"  # as google-genai sends it
     image_bytes = base64.urlsafe_b64decode(image_part["inlineData"]["data"])  # the SDK encodes URL-safe
-    rid = paths.receipt_id(gemini_user.chat_id, sent.message_id)
+    rid = layout.receipt_id(gemini_user.chat_id, sent.message_id)
     # The model gets the preprocessed image, not the raw upload.
-    assert image_bytes == objects("WORK_BUCKET", paths.processed_image(rid))[paths.processed_image(rid)]
+    assert image_bytes == objects("WORK_BUCKET", layout.processed_image(rid))[layout.processed_image(rid)]
     image = cv2.imdecode(np.frombuffer(image_bytes, np.uint8), cv2.IMREAD_UNCHANGED)
     assert image is not None and max(image.shape[:2]) <= 3072
     assert "total" in prompt_part["text"]
 
     # The stand-in's answer became the stored result and the card.
     result = json.loads(
-        objects("RESULTS_BUCKET", paths.result(gemini_user.chat_id, rid))[
-            paths.result(gemini_user.chat_id, rid)
+        objects("RESULTS_BUCKET", layout.result(gemini_user.chat_id, rid))[
+            layout.result(gemini_user.chat_id, rid)
         ]
     )
     assert result["engine"] == "gemini:gemini-2.5-flash"
@@ -63,7 +64,7 @@ def test_the_cached_schema_is_the_one_the_sdk_makes_of_the_model() -> None:
     # would regenerate it per call); the SDK's own conversion must come out the same.
     from google.genai import _transformers  # the SDK's converter: private, so checked here
 
-    assert _transformers.t_schema(None, gemini_engine.request_config().response_schema) == (
+    assert _transformers.t_schema(None, gemini.request_config().response_schema) == (
         _transformers.t_schema(None, Receipt)
     )
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
-import sys
 import zlib
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -15,11 +13,9 @@ from conftest import SHARED_RECEIPTS
 from PIL import Image
 from synthetic import FISCAL, encode, synthetic_scan
 
-from receiptbot.imaging import REJECTION_REASONS, ImageRejected, PreparedImage, parse_fiscal_qr, prepare
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from phone_photos import CASES, phone_photo  # noqa: E402
+from receiptbot.reading.fiscal import parse_fiscal_qr
+from receiptbot.reading.imaging import REJECTION_REASONS, ImageRejected, PreparedImage, prepare
+from tools.phone_photos import CASES, phone_photo
 
 DEV = SHARED_RECEIPTS
 needs_dev = pytest.mark.skipif(not DEV.is_dir(), reason=f"the shared receipt scans are not at {DEV}")

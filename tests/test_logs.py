@@ -17,10 +17,10 @@ from pydantic import SecretStr
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
-from receiptbot import paths
-from receiptbot.log import LABELS
-from receiptbot.messages import TEXTS
-from receiptbot.telegram import BotApi, TelegramUnavailable
+from receiptbot import layout
+from receiptbot.bot.texts import TEXTS
+from receiptbot.logs import LABELS
+from receiptbot.telegram.api import BotApi, TelegramUnavailable
 
 STEPS = ("webhook", "preprocess", "extract", "deadletter")
 SEVERITIES = {"DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL"}
@@ -40,7 +40,7 @@ def test_a_receipt_logs_one_line_per_step_in_cloud_logging_format(
 ) -> None:
     sent = gemini_user.send_photo(SAMPLE.read_bytes())
     gemini_user.wait_for_answer(sent.message_id)
-    rid = paths.receipt_id(gemini_user.chat_id, sent.message_id)
+    rid = layout.receipt_id(gemini_user.chat_id, sent.message_id)
     deadline = time.monotonic() + 5
     while not lines_of(gemini_stack, rid)["extract"] and time.monotonic() < deadline:
         time.sleep(0.1)  # extract logs right after it answered

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import SHARED_RECEIPTS
 
-from receiptbot import imaging, offline_engine
+from receiptbot.reading import imaging
+from receiptbot.reading.ocr import tesseract
 
 DEV = SHARED_RECEIPTS
 # Two layouts: a card payment with its slip, and cash handed over with change given back.
@@ -24,7 +25,7 @@ def test_reads_total_and_date_named_in_the_file(name: str) -> None:
     merchant, ddmmyyyy, _items, cents = Path(name).stem.split("_")
     image = imaging.prepare((DEV / name).read_bytes(), reader="ocr").jpeg
 
-    receipt = offline_engine.read_receipt(image)
+    receipt = tesseract.read_receipt(image)
 
     assert receipt.total == Decimal(int(cents)) / 100
     assert receipt.date == f"{ddmmyyyy[4:]}-{ddmmyyyy[2:4]}-{ddmmyyyy[:2]}"

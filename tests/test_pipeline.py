@@ -9,8 +9,8 @@ from conftest import SAMPLE, objects, published
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
-from receiptbot import paths
-from receiptbot.messages import TEXTS
+from receiptbot import layout
+from receiptbot.bot.texts import TEXTS
 
 
 def test_photo_goes_all_the_way_through(stack: LocalStack, user: TelegramUser) -> None:
@@ -18,11 +18,11 @@ def test_photo_goes_all_the_way_through(stack: LocalStack, user: TelegramUser) -
     assert sent.status == 200
     answer = user.wait_for_answer(sent.message_id, timeout=60)
 
-    rid = paths.receipt_id(user.chat_id, sent.message_id)
-    assert objects("RAW_BUCKET", paths.raw_photo(rid))[paths.raw_photo(rid)] == SAMPLE.read_bytes()
-    assert paths.processed_image(rid) in objects("WORK_BUCKET", "processed/")
+    rid = layout.receipt_id(user.chat_id, sent.message_id)
+    assert objects("RAW_BUCKET", layout.raw_photo(rid))[layout.raw_photo(rid)] == SAMPLE.read_bytes()
+    assert layout.processed_image(rid) in objects("WORK_BUCKET", "processed/")
     result = json.loads(
-        objects("RESULTS_BUCKET", paths.result(user.chat_id, rid))[paths.result(user.chat_id, rid)]
+        objects("RESULTS_BUCKET", layout.result(user.chat_id, rid))[layout.result(user.chat_id, rid)]
     )
     assert result["engine"] == "tesseract"
     assert result["receipt"]["total"] == "15.69"
@@ -35,9 +35,9 @@ def test_photo_goes_all_the_way_through(stack: LocalStack, user: TelegramUser) -
     assert "15.69" in answer["text"]
 
     uploaded = published("receipts-uploaded", rid)
-    assert uploaded and uploaded[0]["raw_object"] == paths.raw_photo(rid)
+    assert uploaded and uploaded[0]["raw_object"] == layout.raw_photo(rid)
     assert uploaded[0]["status_message_id"] == answer["message_id"]
-    assert published("receipts-preprocessed", rid)[0]["processed_object"] == paths.processed_image(rid)
+    assert published("receipts-preprocessed", rid)[0]["processed_object"] == layout.processed_image(rid)
 
 
 def test_image_document_goes_all_the_way_through(stack: LocalStack, user: TelegramUser) -> None:
@@ -45,7 +45,7 @@ def test_image_document_goes_all_the_way_through(stack: LocalStack, user: Telegr
     assert sent.status == 200
     answer = user.wait_for_answer(sent.message_id, timeout=60)
     assert "15.69" in answer["text"]
-    rid = paths.receipt_id(user.chat_id, sent.message_id)
+    rid = layout.receipt_id(user.chat_id, sent.message_id)
     assert published("receipts-uploaded", rid)[0]["source"] == "document"
 
 
@@ -56,8 +56,8 @@ def test_wrong_or_missing_secret_is_refused_and_changes_nothing(
         update = user.photo_update(SAMPLE.read_bytes())
         sent = user.post(update, secret=secret)
         assert sent.status == 401
-        rid = paths.receipt_id(user.chat_id, sent.message_id)
-        assert objects("RAW_BUCKET", paths.raw_photo(rid)) == {}
+        rid = layout.receipt_id(user.chat_id, sent.message_id)
+        assert objects("RAW_BUCKET", layout.raw_photo(rid)) == {}
         assert published("receipts-uploaded", rid, wait=1) == []
     assert user.chat() == []
 
@@ -91,7 +91,7 @@ def test_a_repeated_update_stores_one_photo_and_answers_once(stack: LocalStack, 
     assert first.status == second.status == 200
     user.wait_for_answer(first.message_id, timeout=60)
     time.sleep(3)  # past the stack's longest backoff (2 s): a redelivered copy would answer by then
-    rid = paths.receipt_id(user.chat_id, first.message_id)
-    assert list(objects("RAW_BUCKET", f"raw/{user.chat_id}_")) == [paths.raw_photo(rid)]
+    rid = layout.receipt_id(user.chat_id, first.message_id)
+    assert list(objects("RAW_BUCKET", f"raw/{user.chat_id}_")) == [layout.raw_photo(rid)]
     assert len(user.chat()) == 1
-    assert len(objects("RESULTS_BUCKET", paths.results_prefix(user.chat_id))) == 1
+    assert len(objects("RESULTS_BUCKET", layout.results_prefix(user.chat_id))) == 1

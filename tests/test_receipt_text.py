@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from receiptbot.receipt_text import fold_name, parse_receipt_text
+from receiptbot.reading.ocr.parser import fold_name, parse_receipt_text
 
 # A German discounter receipt as OCR reads it: logo lost, cash handed over and change given back.
 ALDI_CASH = """\

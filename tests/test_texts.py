@@ -9,10 +9,10 @@ from string import Formatter
 
 import pytest
 
-from receiptbot.messages import TEXTS, language_of, text
-from receiptbot.receipt import ExtractionResult, Item, Merchant, Receipt, TaxLine, Warning
-from receiptbot.render import render_result
-from receiptbot.telegram import MAX_MESSAGE_LENGTH
+from receiptbot.bot.card import render_result
+from receiptbot.bot.texts import TEXTS, language_of, text
+from receiptbot.reading.model import ExtractionResult, Item, Merchant, Receipt, TaxLine, Warning
+from receiptbot.telegram.api import MAX_MESSAGE_LENGTH
 
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote"}
 TELEGRAM_ENTITIES = {"lt", "gt", "amp", "quot"}

@@ -10,10 +10,10 @@ from synthetic import FISCAL, encode, synthetic_scan
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
-from receiptbot import paths
-from receiptbot.contract import FiscalQR
-from receiptbot.receipt import ExtractionResult, Item, Receipt
-from receiptbot.validation import check
+from receiptbot import layout
+from receiptbot.reading.fiscal import FiscalQR
+from receiptbot.reading.model import ExtractionResult, Item, Receipt
+from receiptbot.reading.validation import check
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -81,8 +81,8 @@ def test_a_receipt_with_a_fiscal_qr_code_end_to_end(
         answer = ru_user.wait_for_answer(sent.message_id)
     finally:
         gemini_stack.gemini.answer = previous
-    rid = paths.receipt_id(ru_user.chat_id, sent.message_id)
-    name = paths.result(ru_user.chat_id, rid)
+    rid = layout.receipt_id(ru_user.chat_id, sent.message_id)
+    name = layout.result(ru_user.chat_id, rid)
     result = ExtractionResult.model_validate_json(objects("RESULTS_BUCKET", name)[name])
     assert result.receipt.total == Decimal("1234.50") and result.receipt.time == "18:30"
     assert codes(result.warnings) == ["qr_total"]

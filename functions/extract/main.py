@@ -3,8 +3,8 @@
 import functions_framework
 from cloudevents.http import CloudEvent
 
-from receiptbot import log
-from receiptbot.extract import handle_event
+from receiptbot import logs as log
+from receiptbot.steps.extract import handle_event
 
 log.capture_library_logs()
 

@@ -3,8 +3,8 @@
 import functions_framework
 from flask import Request
 
-from receiptbot import log
-from receiptbot.webhook import handle_request
+from receiptbot import logs as log
+from receiptbot.steps.webhook import handle_request
 
 log.capture_library_logs()
 

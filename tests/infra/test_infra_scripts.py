@@ -22,10 +22,7 @@ SECRET = "webhook_secret-0123456789"
 
 
 def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module(f"tools.{name}")
 
 
 def test_build_bundles_function_and_shared_package(tmp_path: Path) -> None:
@@ -33,7 +30,7 @@ def test_build_bundles_function_and_shared_package(tmp_path: Path) -> None:
     target = build.build("webhook", tmp_path)
     assert (target / "main.py").read_bytes() == (REPO / "functions/webhook/main.py").read_bytes()
     assert (target / "requirements.txt").is_file()
-    assert (target / "receiptbot" / "settings.py").is_file()
+    assert (target / "receiptbot" / "config.py").is_file()
     assert not list(target.rglob("__pycache__"))
     (target / "stale.py").write_text("left over")
     assert not (build.build("webhook", tmp_path) / "stale.py").exists()
@@ -57,7 +54,7 @@ def _set_webhook(api: str, **extra: str) -> subprocess.CompletedProcess[str]:
         "WEBHOOK_URL": "https://fn.example/",
         **extra,
     }
-    argv = [sys.executable, str(REPO / "scripts" / "set_webhook.py")]
+    argv = [sys.executable, "-m", "tools.set_webhook"]
     return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
 
 

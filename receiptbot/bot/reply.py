@@ -1,0 +1,87 @@
+"""The one final answer per receipt.
+
+Whoever gives the final answer (extract's card, preprocess's "retake the photo", the
+dead-letter notice) first takes the receipt's answer claim, so a user never gets two.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from werkzeug.exceptions import ServiceUnavailable
+
+from receiptbot import layout
+from receiptbot import logs as log
+from receiptbot.cloud import storage
+from receiptbot.config import settings
+from receiptbot.contract import ReceiptUploaded
+from receiptbot.telegram.api import BotApi, TelegramError
+
+
+class RetryLater(ServiceUnavailable):
+    """Another instance is working on this receipt right now: let Pub/Sub deliver it again later.
+
+    An HTTP 503 to the push subscription, which redelivers with backoff. Being an HTTP exception,
+    Flask answers it without logging a traceback: it is flow control, not an error.
+    """
+
+
+def take_answer_claim(event: ReceiptUploaded) -> storage.Claim | None:
+    """The claim, or None when the receipt was already answered. Raises RetryLater when busy."""
+    s = settings()
+    state, claim = storage.claim(
+        s.work_bucket, layout.claim("answer", event.receipt_id), s.claim_timeout_seconds
+    )
+    if state is storage.ClaimState.BUSY:
+        log.info("busy: another instance is answering this receipt, retry later", receipt_id=event.receipt_id)
+        raise RetryLater(f"receipt {event.receipt_id} is being answered by another instance")
+    return claim
+
+
+def already_answered(event: ReceiptUploaded) -> bool:
+    return storage.is_done(settings().work_bucket, layout.claim("answer", event.receipt_id))
+
+
+def deliver(bot: BotApi, event: ReceiptUploaded, html: str) -> None:
+    """Turn the "reading your receipt…" message into the answer, or send a new one if it is gone."""
+    if event.status_message_id:
+        try:
+            bot.edit_message_text(event.chat_id, event.status_message_id, html)
+            return
+        except TelegramError as exc:
+            if exc.transient:
+                raise
+    try:
+        bot.send_message(event.chat_id, html, reply_to=event.message_id)
+    except TelegramError as exc:
+        if exc.transient:
+            raise
+        # The user blocked the bot, or Telegram refuses this text for good: redelivering the event
+        # (and, after the last attempt, the dead-letter handler's retrying forever) cannot help.
+        log.error(
+            "answer could not be delivered",
+            receipt_id=event.receipt_id,
+            error=exc.error_code,
+            description=exc.description,
+        )
+
+
+def answer_once(bot: BotApi, event: ReceiptUploaded, html: str) -> bool:
+    """Claim, deliver and mark done. False when the receipt already had its answer."""
+    claim = take_answer_claim(event)
+    if claim is None:
+        return False
+    try:
+        deliver(bot, event, html)
+    except Exception:
+        claim.release()
+        raise
+    claim.complete()
+    return True
+
+
+@lru_cache(maxsize=1)
+def bot() -> BotApi:
+    """One client (and connection pool) per instance."""
+    s = settings()
+    return BotApi(s.telegram_token, s.telegram_api_url)

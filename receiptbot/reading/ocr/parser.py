@@ -1,0 +1,591 @@
+"""Turn OCR text of a receipt into the shared ``Receipt`` model (the offline engine's parser).
+
+OCR of thermal prints is noisy, so no single line is trusted on its own. Every field is chosen
+by weighing evidence from the whole receipt: the total is the amount that the most lines agree
+on (the "SUMME" line, the card payment slip, the tax table, cash given minus change, the sum of
+the items); the date is the valid date printed most often. Keyword lists are module constants so
+a new language or chain is one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date as Date
+from decimal import Decimal
+
+from receiptbot.reading.model import FiscalData, Item, Merchant, Receipt, TaxLine
+
+# Words that introduce the amount to pay (de, en, ru). Matched as whole words, case-insensitive.
+TOTAL_WORDS = (
+    "SUMME",
+    "ZU ZAHLEN",
+    "GESAMT",
+    "GESAMTBETRAG",
+    "ENDBETRAG",
+    "TOTAL",
+    "GRAND TOTAL",
+    "AMOUNT DUE",
+    "BALANCE DUE",
+    "ИТОГ",
+    "ИТОГО",
+    "К ОПЛАТЕ",
+    "ВСЕГО",
+    "СУММА",
+)
+# Sums before tax or discount: not the total.
+SUBTOTAL_WORDS = ("SUBTOTAL", "SUB TOTAL", "SUB-TOTAL", "ZWISCHENSUMME", "ПОДЫТОГ")
+# Lines that show what was paid by card; on a card slip the amount equals the total.
+CARD_WORDS = (
+    "KARTE",
+    "KREDITKARTE",
+    "EC-KARTE",
+    "EC",
+    "GIROCARD",
+    "MASTERCARD",
+    "MAESTRO",
+    "VISA",
+    "AMEX",
+    "LASTSCHRIFT",
+    "ELEC",
+    "ELV",
+    "BETRAG",
+    "CARD",
+    "DEBIT",
+    "CREDIT",
+    "БЕЗНАЛИЧНЫМИ",
+    "КАРТА",
+    "КАРТОЙ",
+    "ЭЛЕКТРОННЫМИ",
+)
+# Cash handed over and change given back: never the total (the "BAR 20,00" trap).
+CASH_GIVEN_WORDS = (
+    "BAR",
+    "BARGELD",
+    "GEGEBEN",
+    "CASH",
+    "TENDERED",
+    "НАЛИЧНЫМИ",
+    "НАЛИЧНЫЕ",
+    "ПОЛУЧЕНО",
+)
+CHANGE_WORDS = ("RÜCKGELD", "RUCKGELD", "ZURÜCK", "ZURUCK", "WECHSELGELD", "CHANGE", "СДАЧА")
+# Tax table words: its "total" row repeats the gross total, but its other numbers are not items.
+TAX_WORDS = ("MWST", "MWST.", "MEHRWERTST", "UST", "STEUER", "VAT", "TAX", "НДС", "НАЛОГ")
+
+# Well-known chains (DE, RU, EN retail), matched anywhere on the receipt, also inside a web
+# domain or e-mail address: OCR often cannot read a logo, but the footer names the shop.
+# name -> extra spellings (lower case, without umlauts/ё). Short or common words carry a
+# pattern that needs more context, so "Netto" in a tax table is not a shop.
+CHAINS: dict[str, tuple[str, ...]] = {
+    "ALDI": ("aldi",),
+    "LIDL": ("lidl",),
+    "REWE": ("rewe",),
+    "EDEKA": ("edeka",),
+    "Kaufland": ("kaufland",),
+    "Netto": ("netto marken-discount", "netto-online", "netto city"),
+    "Penny": ("penny",),
+    "real": ("real gmbh", "real,-", "real.de", "real sb"),
+    "Marktkauf": ("marktkauf",),
+    "Norma": ("norma lebensmittel", "norma.de"),
+    "Globus": ("globus",),
+    "IKEA": ("ikea",),
+    "Hornbach": ("hornbach",),
+    "OBI": ("obi markt", "obi.de", "obi baumarkt"),
+    "Bauhaus": ("bauhaus",),
+    "toom": ("toom", "toom baumarkt"),
+    "Hagebau": ("hagebau",),
+    "ROLLER": ("roller.de", "roller gmbh"),
+    "Poco": ("poco.de", "poco einrichtung"),
+    "Rossmann": ("rossmann",),
+    "dm": ("dm-drogerie", "dm.de", "dm drogerie"),
+    "Müller": ("mueller drogerie", "mueller.de"),
+    "MediaMarkt": ("mediamarkt", "media markt"),
+    "Saturn": ("saturn.de", "saturn electro"),
+    "Tchibo": ("tchibo",),
+    "Deichmann": ("deichmann",),
+    "H&M": ("h&m", "hm.com"),
+    "C&A": ("c&a",),
+    "Apotheke": ("apotheke", "pharmacy", "аптека"),
+    "Пятёрочка": ("пятерочка", "5ka.ru", "агроторг"),
+    "Магнит": ("магнит", "тандер", "magnit"),
+    "Перекрёсток": ("перекресток", "perekrestok"),
+    "ВкусВилл": ("вкусвилл", "vkusvill"),
+    "Лента": ("лента", "lenta.com"),
+    "Ашан": ("ашан", "auchan"),
+    "Дикси": ("дикси",),
+    "Метро": ("metro cash", "метро кэш"),
+    "Азбука вкуса": ("азбука вкуса",),
+    "Walmart": ("walmart", "wal-mart"),
+    "Target": ("target.com", "target store"),
+    "Costco": ("costco",),
+    "Kroger": ("kroger",),
+    "Walgreens": ("walgreens",),
+    "CVS": ("cvs pharmacy", "cvs.com"),
+    "Tesco": ("tesco",),
+    "Sainsbury's": ("sainsbury",),
+    "Asda": ("asda",),
+    "Morrisons": ("morrisons",),
+    "Starbucks": ("starbucks",),
+    "McDonald's": ("mcdonald",),
+}
+
+# Currency evidence, strongest first: explicit codes and symbols, then words.
+CURRENCY_MARKS = (
+    ("EUR", ("€", "EUR", "EURO")),
+    ("RUB", ("₽", "RUB", "РУБ", "РУБ.", "Р.")),
+    ("USD", ("$", "USD", "US$")),
+    ("GBP", ("£", "GBP")),
+    ("CHF", ("CHF",)),
+    ("UAH", ("₴", "UAH", "ГРН")),
+    ("KZT", ("₸", "KZT", "ТГ")),
+    ("BYN", ("BYN",)),
+    ("PLN", ("PLN", "ZŁ", "ZL")),
+)
+
+_SLIP_AMOUNT = re.compile(
+    r"(?:EUR|EURO|€|USD|\$|RUB|РУБ\.?|₽|£|GBP)[ :.=_]*[-\d., ]+|[-\d., ]+ ?(?:EUR|€|РУБ\.?|₽)"
+)
+
+# Cyrillic letters OCR puts into Latin words (and back), when a model for each script runs.
+_CYR_TO_LAT = str.maketrans("АВЕКМНОРСТУХаеорсух", "ABEKMHOPCTYXaeopcyx")
+_LAT_TO_CYR = str.maketrans("ABEKMHOPCTYXaeopcyx", "АВЕКМНОРСТУХаеорсух")
+
+CENT = Decimal("0.01")
+_CYR = re.compile(r"[А-Яа-яЁё]")
+_LAT = re.compile(r"[A-Za-zÄÖÜäöüß]")
+# 12,34 / 12.34 / 1234,50 with OCR's stray spaces ("19, 46", "40 ,00"); a grouped form for
+# Russian receipts ("1 234,50"); an optional glued tax-class digit ("0,258" = "0,25 B").
+_AMOUNT = re.compile(r"(?<![\d.,])(-?\d{1,6}) ?[.,] ?(\d{2})(\d?)(?![\d%])")
+_AMOUNT_GROUPED = re.compile(r"(?<![\d.,])(-?\d{1,3}(?:[ \u00a0]\d{3})+)[.,](\d{2})(?![\d%])")
+# A date is not part of a longer chain of numbers ("47/04- 1.04.20" is no 2004-01-04 or 2020-04-01).
+_NO_NUMBER_BEFORE = r"(?<!\d)(?<!\d[./,-])(?<!\d[./,-] )"
+_DATE_DMY = re.compile(
+    _NO_NUMBER_BEFORE + r"(\d{1,2}) ?[./,-] ?(\d{1,2}) ?[./,-] ?((?:19|20)\d{2}|\d{2})"
+    r"(?!\d|[./,-]\d)"
+)
+# OCR drops a dot now and then ("24 04.2020", "24.04 20 13:42"): one separator may be a space,
+# when the year has four digits or a time follows; after "Datum" both may ("Datum 24 04 2020").
+_DATE_LOOSE = re.compile(
+    _NO_NUMBER_BEFORE
+    + r"(?<![.,])(\d{1,2})([ ./,-]{1,2})(\d{1,2})([ ./,-]{1,2})((?:19|20)\d{2}|\d{2})(?![\d.,])"
+    r"( +[0-2]?\d:[0-5]\d)?"
+)
+_DATE_WORD = re.compile(r"DATUM|DATE|ДАТА")
+_DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
+# "9.00 Uhr - 20.00 Uhr": opening hours, not amounts.
+_CLOCK = re.compile(r"(?<![\d.,])\d{1,2}[.:,]\d{2} ?(?:UHR|H)\b", re.I)
+_TIME = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]) ?: ?([0-5]\d)(?: ?: ?[0-5]\d)?(?![\d])")
+_PERCENT = re.compile(r"(\d{1,2})(?:[.,](\d{1,2}))? ?%")
+# "2 x 4,85", "2,000 x 3,99", "2 Rolle x 4,85" and the other way round, "0,99 x 2" (OCR reads
+# that "x" as "%" at times; the item check that quantity x price = amount keeps it honest).
+_QTY_TIMES_PRICE = re.compile(
+    r"(?<![\d,.])(\d{1,4}(?:[.,]\d{1,3})?) ?[a-zA-Z]{0,6} ?[x×*%] ?(\d{1,5}[.,]\d{2})(?!\d)"
+)
+_PRICE_TIMES_QTY = re.compile(r"(?<![\d,.])(\d{1,5}[.,]\d{2}) ?[x×*%] ?(\d{1,3})(?![\d,.])")
+_INN = re.compile(r"ИНН[:\s]*(\d{10}|\d{12})(?!\d)")
+_VAT_ID = re.compile(r"(?:UST|UID|VAT)[-.\s]*(?:ID)?[-.\s]*(?:NR|NO)?[.:\s]*(DE ?\d{3} ?\d{3} ?\d{3})", re.I)
+_FISCAL = {"fn": re.compile(r"ФН[:\s№]*(\d{16})"), "fd": re.compile(r"ФД[:\s№]*(\d{1,10})"),
+           "fp": re.compile(r"ФП[:\s№]*(\d{6,10})")}  # fmt: skip
+
+
+@dataclass
+class _Line:
+    text: str  # homoglyph-repaired text
+    upper: str  # upper case, for keyword matching
+    amounts: list[Decimal]
+
+
+def parse_receipt_text(text: str, today: Date | None = None) -> Receipt:
+    """Parse one OCR reading of a receipt; the total and the date are voted on by its lines."""
+    cyrillic = _is_cyrillic(text)
+    lines = _lines(text, cyrillic)
+    items = _items(lines)
+    currency = _currency(lines, cyrillic)
+    month_first = currency == "USD"  # 03/04/2024 is March 4 in the US
+    total_votes = _total_votes(lines, items)
+    date_votes = _date_votes(lines, today or Date.today(), month_first)
+    # On a tie the first printed wins (max keeps the first): the shop's own part of a receipt
+    # comes before the card slip and the small print.
+    total = max(total_votes, key=total_votes.__getitem__) if total_votes else None
+    day = max(date_votes, key=date_votes.__getitem__) if date_votes else None
+    full_text = "\n".join(line.text for line in lines)
+    return Receipt(
+        merchant=Merchant(name=_merchant(lines), tax_id=_tax_id(full_text)),
+        date=day,
+        time=_time(lines, day),
+        total=total,
+        currency=currency,
+        taxes=_taxes(lines),
+        payment_method=_payment_method(lines),
+        items=items,
+        fiscal=_fiscal(full_text),
+    )
+
+
+# --- text clean-up -------------------------------------------------------------------------------
+
+
+def _is_cyrillic(text: str) -> bool:
+    return len(_CYR.findall(text)) > len(_LAT.findall(text))
+
+
+def _fix_word(word: str, cyrillic_doc: bool) -> str:
+    """Put a word into one script: OCR with two alphabets mixes lookalike letters."""
+    cyr, lat = len(_CYR.findall(word)), len(_LAT.findall(word))
+    if not cyr or (not lat and cyrillic_doc):
+        return word  # one script already (a Latin brand name on a Russian receipt stays Latin)
+    # Into the receipt's script when every letter has a lookalike there (so a Cyrillic word on a
+    # German receipt made only of lookalikes is a misread German word), else the word's majority.
+    to_doc = word.translate(_LAT_TO_CYR if cyrillic_doc else _CYR_TO_LAT)
+    if not (_LAT if cyrillic_doc else _CYR).search(to_doc):
+        return to_doc
+    if not lat:
+        return word
+    return word.translate(_CYR_TO_LAT if lat > cyr else _LAT_TO_CYR)
+
+
+def _lines(text: str, cyrillic_doc: bool) -> list[_Line]:
+    lines = []
+    for raw in text.splitlines():
+        clean = " ".join(_fix_word(word, cyrillic_doc) for word in raw.split())
+        if clean:
+            lines.append(_Line(clean, clean.upper(), _amounts(clean, cyrillic_doc)))
+    return lines
+
+
+def _amounts(text: str, grouped: bool) -> list[Decimal]:
+    # Dates and times look like amounts ("15.04" in "15.04.20"); take them out first.
+    text = _CLOCK.sub(" ", _TIME.sub(" ", _DATE_DMY.sub(" ", text)))
+    found: list[tuple[int, Decimal]] = []
+    if grouped:
+        for m in _AMOUNT_GROUPED.finditer(text):
+            whole = re.sub(r"\s", "", m.group(1))
+            found.append((m.start(), Decimal(f"{whole}.{m.group(2)}")))
+        text = _AMOUNT_GROUPED.sub(lambda m: " " * len(m.group(0)), text)
+    for m in _AMOUNT.finditer(text):
+        found.append((m.start(), Decimal(f"{m.group(1)}.{m.group(2)}")))
+    return [value for _, value in sorted(found)]
+
+
+def _has_word(upper: str, words: Sequence[str]) -> bool:
+    return any(re.search(rf"(?<![A-ZÄÖÜА-ЯЁ]){re.escape(w)}(?![A-ZÄÖÜА-ЯЁ])", upper) for w in words)
+
+
+def fold_name(text: str) -> str:
+    """Lower case with umlauts spelled out (ä -> ae) and ё as е, for comparing names."""
+    text = text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    return text.replace("ё", "е")
+
+
+# --- total -------------------------------------------------------------------------------------
+
+
+def _kind(line: _Line) -> str:
+    """What a line with an amount says: total, subtotal, tax, change, cash given, card payment,
+    a card slip's bare amount, or an item."""
+    up = line.upper
+    if _has_word(up, CHANGE_WORDS):
+        return "change"
+    card = _has_word(up, CARD_WORDS)
+    if _has_word(up, CASH_GIVEN_WORDS) and not card:
+        return "cash"
+    if _has_word(up, TAX_WORDS) or (_PERCENT.search(up) and len(line.amounts) >= 2):
+        return "tax"  # a tax table row; "Milch 3,5% 1,19" is an item
+    if _has_word(up, SUBTOTAL_WORDS):
+        return "subtotal"
+    if _has_word(up, TOTAL_WORDS):
+        return "total"
+    if card:
+        return "card"
+    if _SLIP_AMOUNT.fullmatch(up.strip()):
+        return "bare"  # "EUR 15,69" alone: the amount line of a card slip (a bare "1,99" is not)
+    return "item"
+
+
+def _total_votes(lines: list[_Line], items: list[Item]) -> Counter[Decimal]:
+    """Score every amount that could be the total by how many independent lines support it."""
+    votes: Counter[Decimal] = Counter()
+    cash: list[Decimal] = []
+    change: list[Decimal] = []
+    first_total = True
+    # Weights: four per independent line; the receipt's own first total line one more (it wins
+    # a tie), the tax table's total row half (it is often a column sum, not the total).
+    for line in lines:
+        if not line.amounts:
+            continue
+        kind, last = _kind(line), line.amounts[-1]
+        if kind == "total" and last > 0:
+            votes[last] += 5 if first_total else 4
+            first_total = False
+        elif kind == "tax" and _has_word(line.upper, TOTAL_WORDS) and last > 0:
+            votes[max(line.amounts)] += 2  # the gross column of the tax table's total row
+        elif kind in ("card", "bare") and last > 0:
+            votes[last] += 4
+        elif kind == "cash":
+            cash.append(last)
+        elif kind == "change":
+            change.append(abs(last))
+    for given in cash:
+        for back in change:
+            if given - back > 0:
+                votes[given - back] += 4  # paid minus change is the total
+    item_sum = sum((item.amount for item in items if item.amount is not None), Decimal(0))
+    if item_sum in votes:
+        # Several amounts read one by one that add up to a candidate exactly: rarely chance.
+        votes[item_sum] += 6 if len(items) > 1 else 4
+    return votes
+
+
+# --- date and time ----------------------------------------------------------------------------
+
+
+def _date_votes(lines: list[_Line], today: Date, month_first: bool) -> Counter[str]:
+    votes: Counter[str] = Counter()
+    for line in lines:
+        found = [(d, m, y) for d, m, y in _DATE_DMY.findall(line.text)]
+        found += [(d, m, y) for y, m, d in _DATE_ISO.findall(line.text)]
+        keyword = bool(_DATE_WORD.search(line.upper))
+        if not found:
+            found = [
+                (d, m, y)
+                for d, sep1, m, sep2, y, time in _DATE_LOOSE.findall(line.text)
+                if ((sep1 + sep2).strip(" ") or keyword) and (len(y) == 4 or time)
+            ]
+        for d, m, y in found:
+            day = _valid_date(*((int(m), int(d)) if month_first else (int(d), int(m))), int(y), today)
+            if day:
+                # A date beside a time or after "Datum" is the purchase, not a printed promo date.
+                # "1.04.20" counts half: printers pad the day like the month, so OCR lost a digit.
+                purchase = 2 if _TIME.search(line.text) or keyword else 1
+                weight = purchase * (1 if len(d) < len(m) == 2 else 2)
+                votes[day.isoformat()] += weight
+    return votes
+
+
+def _valid_date(day: int, month: int, year: int, today: Date) -> Date | None:
+    year += 2000 if year < 100 else 0
+    if month > 12 >= day:  # written month first (US style)
+        day, month = month, day
+    try:
+        result = Date(year, month, day)
+    except ValueError:
+        return None
+    return result if Date(2000, 1, 1) <= result <= today else None
+
+
+def _time(lines: list[_Line], day: str | None) -> str | None:
+    """The time on the date's line if there is one, else the first time printed."""
+    times = []
+    for line in lines:
+        match = _TIME.search(line.text)
+        if match:
+            on_date_line = bool(day) and bool(_DATE_DMY.search(line.text) or _DATE_ISO.search(line.text))
+            times.append((not on_date_line, f"{int(match.group(1)):02d}:{match.group(2)}"))
+    return min(times)[1] if times else None
+
+
+# --- merchant ------------------------------------------------------------------------------------
+
+
+def _merchant(lines: list[_Line]) -> str | None:
+    """A chain named in the header, read exactly or nearly; else one named anywhere (a footer's
+    "Aldi GmbH & Co. KG"); else the header's first line that reads like a name."""
+    folded = [fold_name(line.text) for line in lines]
+    # The header is what stands above the first priced line.
+    header = max(next((i for i, line in enumerate(lines) if line.amounts), len(lines)), 3)
+    return (
+        _exact_chain(folded[:header])
+        or _fuzzy_chain(folded[:header])
+        or _exact_chain(folded)
+        or _first_name_line(lines[:header])
+    )
+
+
+def _exact_chain(texts: list[str]) -> str | None:
+    """The chain whose name appears first."""
+    best: tuple[int, str] | None = None
+    for name, spellings in CHAINS.items():
+        for spelling in spellings:
+            pattern = rf"(?<![a-zа-я]){re.escape(fold_name(spelling))}(?![a-zа-я])"
+            index = next((i for i, text in enumerate(texts) if re.search(pattern, text)), None)
+            if index is not None:
+                best = min(best or (index, name), (index, name))
+    return best[1] if best else None
+
+
+def _fuzzy_chain(texts: list[str]) -> str | None:
+    """A misread chain name ("Merktkaut", "teal GmbH"): one edit per four letters. A four-letter
+    name only when it stands alone on its line, like a logo ("LIDE"), so that a word such as
+    "Tool" in "Tool Shop" does not pass for toom."""
+    for text in texts:
+        words = re.findall(r"[a-zа-я&]+", text)
+        for name, spellings in CHAINS.items():
+            for spelling in spellings:
+                target = re.findall(r"[a-zа-я&]+", fold_name(spelling))
+                letters = len("".join(target))
+                if letters < 4 or (letters == 4 and len(words) != 1):
+                    continue
+                for start in range(len(words) - len(target) + 1):
+                    window = " ".join(words[start : start + len(target)])
+                    if _distance(window, " ".join(target)) <= letters // 4:
+                        return name
+    return None
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+_NOT_NAMES = ("EUR", "EURO", "KASSENBON", "QUITTUNG", "RECHNUNG", "КАССОВЫЙ ЧЕК", "ЧЕК", "RECEIPT")
+
+
+def _first_name_line(lines: list[_Line]) -> str | None:
+    """The first line that reads like a name: mostly letters, no amount, not a heading word."""
+    for line in lines:
+        letters = len(_LAT.findall(line.text)) + len(_CYR.findall(line.text))
+        words = [w for w in re.findall(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]{3,}", line.text)]
+        wordy = words and letters >= 0.7 * len(line.text.replace(" ", "")) and not line.amounts
+        if wordy and line.upper.strip() not in _NOT_NAMES:
+            return line.text.strip(" |-_=.,")
+    return None
+
+
+# --- items, taxes and the rest -----------------------------------------------------------------
+
+
+def _items(lines: list[_Line]) -> list[Item]:
+    """Lines above the first total that start with a name and end in an amount."""
+    items: list[Item] = []
+    pending: tuple[Decimal, Decimal] | None = None  # a quantity printed above its item's line
+    for index, line in enumerate(lines):
+        kind = _kind(line)
+        if kind in ("total", "subtotal", "card", "cash", "change"):
+            break
+        if kind != "item" or not line.amounts:
+            pending = None
+            continue
+        qty, amount, name = _quantity(line.text), line.amounts[-1], _item_name(line.text)
+        if qty and amount != qty[1] and abs(qty[0] * qty[1] - amount) > CENT:
+            qty = None  # the numbers do not multiply out: not a quantity
+        if qty and amount == qty[1]:
+            # A line of its own, "0,162 kg x 1,15" or "2 Rolle x 4,85": it belongs to the item
+            # above when that one's amount is the product, else to the item below.
+            above = items[-1] if items else None
+            if above and above.amount is not None and abs(above.amount - qty[0] * qty[1]) <= CENT:
+                above.quantity, above.unit_price = qty
+            else:
+                pending = qty
+            continue
+        if qty and not name:
+            # "2,000 x 3,99 7,98" under its name line, which has no amount.
+            above_line = lines[index - 1] if index else None
+            above_name = _item_name(above_line.text) if above_line and not above_line.amounts else ""
+            if above_name:
+                items.append(Item(name=above_name, quantity=qty[0], unit_price=qty[1], amount=amount))
+            continue
+        if name:
+            quantity, unit_price = qty or pending or (None, None)
+            items.append(Item(name=name, quantity=quantity, unit_price=unit_price, amount=amount))
+        pending = None
+    return items
+
+
+def _item_name(text: str) -> str:
+    """The words before a line's last amount: tokens with two letters or more ("0,2 L", "A" go)."""
+    starts = [m.start() for m in _AMOUNT.finditer(text)]
+    head = text[: starts[-1]] if starts else text
+    words = [w for w in head.split() if len(re.findall(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]", w)) >= 2]
+    name = " ".join(words).strip(" -|:;.,_")
+    return name if len(re.findall(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]", name)) >= 3 else ""
+
+
+def _quantity(text: str) -> tuple[Decimal, Decimal] | None:
+    """A "2 x 4,85" or "0,99 x 2" pair on a line: (quantity, unit price)."""
+    m = _QTY_TIMES_PRICE.search(text)
+    if m:
+        return _number(m.group(1)), _number(m.group(2))
+    m = _PRICE_TIMES_QTY.search(text)
+    if m:
+        return _number(m.group(2)), _number(m.group(1))
+    return None
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text.replace(",", "."))
+
+
+def _taxes(lines: list[_Line]) -> list[TaxLine]:
+    """Tax table rows: a rate and a tax amount that the row's net or gross amount agrees with."""
+    taxes = []
+    for line in lines:
+        rate_match = _PERCENT.search(line.text)
+        if not rate_match or not line.amounts or _kind(line) != "tax":
+            continue
+        rate = Decimal(rate_match.group(1) + "." + (rate_match.group(2) or "0"))
+        if not 0 < rate < 30:
+            continue
+        amounts = [a for a in line.amounts if a != rate]
+        tax = _tax_amount(amounts, rate)
+        if tax is None and len(amounts) == 1 and _has_word(line.upper, TAX_WORDS):
+            tax = amounts[0]  # "НДС 20% =12.34"
+        if tax is not None:
+            taxes.append(TaxLine(rate=rate_match.group(0).replace(" ", ""), amount=tax))
+    return taxes
+
+
+def _tax_amount(amounts: list[Decimal], rate: Decimal) -> Decimal | None:
+    tolerance = 2 * CENT
+    for tax in amounts:
+        for base in amounts:
+            if base <= tax:
+                continue
+            from_net, from_gross = base * rate / 100, base * rate / (100 + rate)
+            if min(abs(from_net - tax), abs(from_gross - tax)) <= tolerance:
+                return tax
+    return None
+
+
+def _currency(lines: list[_Line], cyrillic: bool) -> str | None:
+    text = " ".join(line.upper for line in lines)
+    for code, marks in CURRENCY_MARKS:
+        for mark in marks:
+            if mark.isalpha() or mark.endswith("."):
+                if _has_word(text, [mark]):
+                    return code
+            elif mark in text:
+                return code
+    if cyrillic:
+        return "RUB"
+    if re.search(r"MWST|MEHRWERTST|SUMME|ZU ZAHLEN|\bUST\b", text):
+        return "EUR"  # a German receipt without a printed currency
+    return None
+
+
+def _payment_method(lines: list[_Line]) -> str | None:
+    for line in lines:
+        kind = _kind(line)
+        if kind == "card":
+            return "card"
+        if kind == "cash":
+            return "cash"
+    return None
+
+
+def _tax_id(text: str) -> str | None:
+    match = _INN.search(text) or _VAT_ID.search(text)
+    return match.group(1).replace(" ", "") if match else None
+
+
+def _fiscal(text: str) -> FiscalData | None:
+    found = {key: m.group(1) for key, pattern in _FISCAL.items() if (m := pattern.search(text))}
+    return FiscalData(**found) if found else None

@@ -1,0 +1,67 @@
+"""Checks on a read receipt: what does not add up is shown to the user, never hidden.
+
+When preprocessing decoded a fiscal QR code, its total and date are printed by the fiscal
+drive itself: they win over what was read, and a disagreement is flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from receiptbot.reading.fiscal import FiscalQR
+from receiptbot.reading.model import Receipt, Warning
+
+# ISO 4217 active codes.
+_ISO_4217_CODES = """
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
+CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF
+GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP
+LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB
+PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SYP SZL THB
+TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWG
+"""
+ISO_4217 = frozenset(_ISO_4217_CODES.split())
+ITEMS_SUM_TOLERANCE = Decimal("0.01")
+
+
+def check(
+    receipt: Receipt, fiscal_qr: FiscalQR | None, today: dt.date | None = None
+) -> tuple[Receipt, list[Warning]]:
+    """The receipt with the QR code's facts applied, and the warnings to show."""
+    today = today or dt.date.today()
+    warnings: list[Warning] = []
+    receipt = receipt.model_copy(deep=True)
+
+    if fiscal_qr is not None:
+        qr_total = Decimal(fiscal_qr.total)
+        if receipt.total is not None and receipt.total != qr_total:
+            warnings.append(
+                Warning(code="qr_total", values={"qr_total": str(qr_total), "total": str(receipt.total)})
+            )
+        if receipt.date and receipt.date != fiscal_qr.date:
+            warnings.append(Warning(code="qr_date", values={"qr_date": fiscal_qr.date, "date": receipt.date}))
+        receipt.total, receipt.date = qr_total, fiscal_qr.date
+        receipt.time = fiscal_qr.time or receipt.time
+        receipt.currency = receipt.currency or "RUB"
+
+    if receipt.total is None:
+        warnings.append(Warning(code="no_total"))
+    amounts = [item.amount for item in receipt.items if item.amount is not None]
+    if receipt.total is not None and amounts and len(amounts) == len(receipt.items):
+        items_sum = sum(amounts, Decimal(0))
+        if abs(items_sum - receipt.total) > ITEMS_SUM_TOLERANCE:
+            warnings.append(
+                Warning(code="items_sum", values={"items_sum": str(items_sum), "total": str(receipt.total)})
+            )
+    if receipt.date:
+        try:
+            if dt.date.fromisoformat(receipt.date) > today:
+                warnings.append(Warning(code="future_date", values={"date": receipt.date}))
+        except ValueError:
+            receipt.date = None  # not a date at all: better none than a wrong one
+    if receipt.currency:
+        receipt.currency = receipt.currency.strip().upper()
+        if receipt.currency not in ISO_4217:
+            warnings.append(Warning(code="currency", values={"currency": receipt.currency}))
+    return receipt, warnings

@@ -1,0 +1,99 @@
+"""The extract step: read the receipt, validate it, store the result, answer the user once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from receiptbot import contract, layout
+from receiptbot import logs as log
+from receiptbot.bot.card import render_result
+from receiptbot.bot.reply import bot, deliver, take_answer_claim
+from receiptbot.bot.texts import text
+from receiptbot.cloud import storage
+from receiptbot.config import Settings, settings
+from receiptbot.contract import ReceiptPreprocessed
+from receiptbot.reading import validation
+from receiptbot.reading.model import ExtractionResult, PermanentEngineError, Receipt
+from receiptbot.telegram.api import TelegramError, TelegramUnavailable
+
+
+def read_receipt(image: bytes, s: Settings) -> tuple[Receipt, str]:
+    """The receipt and the engine's name. Engines are imported lazily: each has heavy dependencies."""
+    if s.gemini_enabled:
+        from receiptbot.reading import gemini
+
+        return gemini.read_receipt(image, s), f"gemini:{s.gemini_model}"
+    from receiptbot.reading.ocr import tesseract
+
+    return tesseract.read_receipt(image), "tesseract"
+
+
+def handle_event(data: Any) -> None:
+    event = contract.parse(data, ReceiptPreprocessed, "extract")
+    if event is None:
+        return
+    claim = take_answer_claim(event)  # None: this receipt was answered already
+    if claim is None:
+        return
+    s = settings()
+    started = time.monotonic()
+    try:
+        image = storage.read_if_exists(s.work_bucket, event.processed_object)
+        if image is None:  # removed by /delete or by lifecycle: retrying cannot bring it back
+            log.error("extract: processed image is gone, dropped", receipt_id=event.receipt_id)
+            claim.release()
+            return
+        try:
+            receipt, engine = read_receipt(image, s)
+        except PermanentEngineError as exc:
+            log.warning(
+                "extract: engine gave up on this receipt", receipt_id=event.receipt_id, error=str(exc)
+            )
+            deliver(bot(), event, text("not_a_receipt", event.language))
+            claim.complete()
+            return
+        receipt, warnings = validation.check(receipt, event.fiscal_qr)
+        result = ExtractionResult(
+            receipt_id=event.receipt_id,
+            chat_id=event.chat_id,
+            engine=engine,
+            receipt=receipt,
+            warnings=warnings,
+            read_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+        storage.write(
+            s.results_bucket,
+            layout.result(event.chat_id, event.receipt_id),
+            result.model_dump_json(indent=1).encode(),
+            "application/json",
+        )
+        readable = receipt.total is not None or receipt.date is not None
+        answer = render_result(result, event.language) if readable else text("not_a_receipt", event.language)
+        deliver(bot(), event, answer)
+    except Exception as exc:
+        claim.release()
+        tell_user_we_retry(event)
+        log.warning("extract: will retry", receipt_id=event.receipt_id, error=type(exc).__name__)
+        raise
+    claim.complete()
+    log.info(
+        "extract: answered",
+        receipt_id=event.receipt_id,
+        engine=engine,
+        seconds=round(time.monotonic() - started, 3),
+        warnings=[w.code for w in warnings],
+    )
+
+
+def tell_user_we_retry(event: ReceiptPreprocessed) -> None:
+    """Best effort: the status message says we are retrying (editing it again changes nothing)."""
+    if event.status_message_id is None:
+        return
+    try:
+        bot().edit_message_text(
+            event.chat_id, event.status_message_id, text("temporary_failure", event.language)
+        )
+    except (TelegramError, TelegramUnavailable):
+        pass

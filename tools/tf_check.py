@@ -1,0 +1,106 @@
+"""`make tf-check`: the offline checks of infra/terraform, with one summary line at the end.
+
+- terraform fmt -check;
+- checkov (0 failed checks; a skip needs a written reason beside it);
+- the provider schema check (tools/tf_schema.py);
+- the wiring checks (tools/tf_wiring.py).
+
+Last line: tf-check fmt=ok checkov_failed=N schema_errors=N wiring_errors=N (exit 1 unless all pass).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tools import tf_schema, tf_wiring
+
+# A checkov skip comment, and the reason it must carry after the second colon.
+_SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
+
+
+def unexplained_skips(tf_dir: Path) -> list[str]:
+    found = []
+    for path in sorted(tf_dir.glob("*.tf")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = _SKIP.search(line)
+            if match and len((match.group(2) or "").strip()) < 10:
+                found.append(f"{path.name}:{number}: checkov skip {match.group(1)} without a reason")
+    return found
+
+
+def start_checkov(checkov: str, tf_dir: Path) -> subprocess.Popen[str]:
+    argv = [
+        checkov,
+        "-d",
+        str(tf_dir),
+        "--framework",
+        "terraform",
+        "--skip-download",
+        "--quiet",
+        "-o",
+        "json",
+    ]
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def checkov_failures(process: subprocess.Popen[str]) -> list[str]:
+    out, err = process.communicate(timeout=300)
+    try:
+        report = json.loads(out)
+    except json.JSONDecodeError:
+        return [f"checkov did not run: {err.strip()[-1000:]}"]
+    reports = report if isinstance(report, list) else [report]
+    if not any(item.get("summary", {}).get("passed", 0) for item in reports):
+        return ["checkov passed no check: did it read the module?"]
+    failures = []
+    for item in reports:
+        summary = item.get("summary", {})
+        if summary.get("parsing_errors"):
+            failures.append(f"checkov: {summary['parsing_errors']} file(s) it could not parse")
+        for check in item.get("results", {}).get("failed_checks", []):
+            where = f"{check['resource']} ({check['file_path']})"
+            failures.append(f"checkov {check['check_id']} {where}: {check['check_name']}")
+    return failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=Path("infra/terraform"))
+    parser.add_argument("--checkov", default="checkov", help="the checkov executable")
+    args = parser.parse_args()
+
+    if shutil.which("terraform") is None:
+        print("terraform is not installed (https://developer.hashicorp.com/terraform/install)")
+        print("tf-check fmt=missing checkov_failed=? schema_errors=? wiring_errors=?")
+        return 1
+    checkov = start_checkov(args.checkov, args.dir)  # the slowest step runs meanwhile
+    fmt = subprocess.run(
+        ["terraform", "fmt", "-check", "-recursive", "-diff", str(args.dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if fmt.returncode != 0:
+        print(fmt.stdout + fmt.stderr)
+    schema_errors = tf_schema.check_dir(args.dir)
+    wiring_errors = tf_wiring.check_dir(args.dir)
+    checkov_failed = checkov_failures(checkov) + unexplained_skips(args.dir)
+
+    for error in checkov_failed + schema_errors + wiring_errors:
+        print(error)
+    fmt_state = "ok" if fmt.returncode == 0 else "failed"
+    print(
+        f"tf-check fmt={fmt_state} checkov_failed={len(checkov_failed)} "
+        f"schema_errors={len(schema_errors)} wiring_errors={len(wiring_errors)}"
+    )
+    return 0 if fmt.returncode == 0 and not (checkov_failed or schema_errors or wiring_errors) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
