@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 REQUIREMENTS := pyproject.toml requirements-dev.txt $(wildcard functions/*/requirements.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system-deps demo test dev send lint format replay
+.PHONY: help venv system-deps demo test test-unit dev send lint format
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -27,8 +27,11 @@ system-deps:  ## Debian packages (Tesseract), Java and the Pub/Sub emulator
 demo: venv system-deps  ## the whole pipeline on the local stack: a real receipt in, the answer out (PHOTO=path)
 	$(PY) -m devstack demo $(if $(PHOTO),--photo "$(PHOTO)") $(if $(ENGINE),--engine $(ENGINE))
 
-test: venv system-deps  ## every test: unit, integration on the local stack, Terraform checks
+test: venv system-deps lint  ## every test: lint, unit, the local stack, Terraform checks
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-unit: venv system-deps  ## the fast in-process layer (tests/unit): no emulator, no function process
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
 
 dev: venv system-deps  ## run the local stack in the foreground; Ctrl-C stops all of it
 	$(PY) -m devstack dev $(if $(ENGINE),--engine $(ENGINE))

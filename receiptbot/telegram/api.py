@@ -11,7 +11,7 @@ from typing import Any
 import requests
 from pydantic import SecretStr
 
-MAX_MESSAGE_LENGTH = 4096  # characters, after entity parsing
+from receiptbot.telegram.limits import MAX_TEXT_LENGTH as MAX_MESSAGE_LENGTH
 MAX_CAPTION_LENGTH = 1024
 MAX_INLINE_RETRY_AFTER = 5  # seconds we wait in-process for a 429; longer waits go back to Pub/Sub
 

@@ -24,3 +24,9 @@ def run_infra() -> RunScript:
         return subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=600, check=False)
 
     return run
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/infra/" in item.nodeid:
+            item.add_marker(pytest.mark.infra)

@@ -8,7 +8,7 @@ import time
 
 import cv2
 import numpy as np
-from conftest import SAMPLE, objects
+from helpers import SAMPLE, objects
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser

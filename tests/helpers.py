@@ -1,10 +1,10 @@
-"""Fixtures: the real local stack (emulators, functions-framework processes, stand-ins)."""
+"""What the tests share: the shared receipt sets, the sample photo, and the local stack's helpers
+(start a stack, read its buckets and topics, play a user, scan its logs for secrets)."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,17 +62,6 @@ def forget_clients() -> None:
     receiptbot_pubsub.publisher.cache_clear()
 
 
-@pytest.fixture(autouse=True)
-def emulators_of_the_test(request: pytest.FixtureRequest) -> None:
-    """Several stacks run at once (session and module ones): the helpers here (objects, published)
-    and receiptbot's clients read the emulators of the stack this test uses."""
-    for name in request.fixturenames:
-        if name.endswith("stack") and isinstance(used := request.getfixturevalue(name), LocalStack):
-            os.environ.update(used.emulator_env)
-            forget_clients()
-            return
-
-
 def secrets_in_logs() -> list[str]:
     """`file: line` for every log line of every stack so far that holds one of that stack's secrets."""
     leaks = []
@@ -84,42 +73,10 @@ def secrets_in_logs() -> list[str]:
     return leaks
 
 
-@pytest.fixture(scope="session", autouse=True)
-def no_secret_in_any_log() -> Iterator[None]:
-    """After the whole session: no stack's log holds its bot token, webhook secret or Gemini key."""
-    yield
-    leaks = secrets_in_logs()
-    assert not leaks, f"secrets in log lines: {leaks}"
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    """The offline stack (Tesseract), as `make demo` runs it."""
-    with running_stack(tmp_path_factory, "offline", engine="tesseract") as running:
-        yield running
-
-
-@pytest.fixture(scope="session")
-def gemini_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    """The Gemini stack: the real google-genai SDK against the generateContent stand-in."""
-    with running_stack(tmp_path_factory, "gemini", engine="gemini") as running:
-        yield running
-
-
 def user_of(stack: LocalStack, language: str = "en", chat_id: int | None = None) -> TelegramUser:
     """A user of the stack, by default in a new chat, so tests never see each other's messages."""
     chat = next(_chat_ids) if chat_id is None else chat_id
     return TelegramUser(stack.url("webhook"), stack.url("telegram"), stack.webhook_secret, chat, language)
-
-
-@pytest.fixture
-def user(stack: LocalStack) -> TelegramUser:
-    return user_of(stack)
-
-
-@pytest.fixture
-def gemini_user(gemini_stack: LocalStack) -> TelegramUser:
-    return user_of(gemini_stack)
 
 
 def objects(bucket: str, prefix: str = "") -> dict[str, bytes]:

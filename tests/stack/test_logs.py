@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, secrets_in_logs
+from helpers import SAMPLE, secrets_in_logs
 from pydantic import SecretStr
 
 from devstack.stack import LocalStack

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from conftest import SAMPLE, objects, published, running_stack, user_of
+from helpers import SAMPLE, objects, published, running_stack, user_of
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser

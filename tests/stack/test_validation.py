@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from conftest import objects, user_of
+from helpers import objects, user_of
 from synthetic import FISCAL, encode, synthetic_scan
 
 from devstack.stack import LocalStack

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from conftest import SAMPLE, objects, published
+from helpers import SAMPLE, objects, published
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser

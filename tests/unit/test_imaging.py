@@ -9,7 +9,7 @@ import zlib
 import cv2
 import numpy as np
 import pytest
-from conftest import SHARED_RECEIPTS
+from helpers import SHARED_RECEIPTS
 from PIL import Image
 from synthetic import FISCAL, encode, synthetic_scan
 

@@ -14,8 +14,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import SAMPLE, objects, published, running_stack, user_of
 from google.cloud import pubsub_v1
+from helpers import SAMPLE, objects, published, running_stack, user_of
 
 from devstack.stack import PIPELINE, PROJECT, LocalStack
 from devstack.user import INTERIM_TEXTS, TelegramUser

@@ -7,7 +7,7 @@ import io
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import SAMPLE, objects
+from helpers import SAMPLE, objects
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser

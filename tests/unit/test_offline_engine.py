@@ -5,7 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_RECEIPTS
+from helpers import SHARED_RECEIPTS
 
 from receiptbot.reading import imaging
 from receiptbot.reading.ocr import tesseract
