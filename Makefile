@@ -39,9 +39,10 @@ dev: venv system-deps  ## run the local stack in the foreground; Ctrl-C stops al
 send: venv  ## play a user: send PHOTO to the running `make dev` stack and print the answer
 	$(PY) -m devstack send $(if $(PHOTO),--photo "$(PHOTO)")
 
-lint: venv  ## ruff: lint and format check
+lint: venv  ## ruff (lint, format) and import-linter (the design's import rules, in pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 format: venv  ## ruff: fix what can be fixed and format
 	$(VENV)/bin/ruff check --fix .
