@@ -1,61 +1,121 @@
 """Every setting the functions read, in one place.
 
-Values come from the environment (Secret Manager mounts them as variables in the cloud).
+Values come from the environment (Secret Manager mounts the secrets as variables in the cloud).
+Each field names its variable as its alias; Python code uses the field names. An empty variable
+counts as unset. A bad value is refused when the settings are first read, which every step does
+at import: the instance stops at cold start and the message names the variable, never its value.
 Secrets are kept as ``SecretStr`` so they never show up in a repr or a log line.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Annotated, Any, Literal
 
-from pydantic import SecretStr
+from pydantic import (
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    PositiveInt,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-MIB = 1024 * 1024
+from receiptbot.telegram.limits import FILESIZE_DOWNLOAD
+
+Engine = Literal["auto", "gemini", "tesseract"]
+TRUE = ("1", "true", "yes")
+FALSE = ("0", "false", "no")
 
 
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
+class InvalidSettings(ValueError):
+    """A variable holds a value the functions cannot run with."""
 
 
-def _chat_ids(raw: str) -> frozenset[int]:
-    return frozenset(int(part) for part in raw.replace(";", ",").split(",") if part.strip())
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
 
 
-@dataclass(frozen=True)
-class Settings:
-    project: str = "local-project"
-    raw_bucket: str = "receipts-raw"
-    work_bucket: str = "receipts-work"
-    results_bucket: str = "receipts-results"
-    topic_uploaded: str = "receipts-uploaded"
-    topic_preprocessed: str = "receipts-preprocessed"
+def _flag(value: Any) -> Any:
+    """The truthy values the variable has always had; a value that is neither is refused."""
+    value = _lower(value)
+    if value in TRUE or value in FALSE:
+        return value in TRUE
+    if isinstance(value, str):
+        raise ValueError(f"use one of {', '.join(TRUE + FALSE)}")
+    return value
 
-    telegram_token: SecretStr = field(default_factory=lambda: SecretStr(""))
-    webhook_secret: SecretStr = field(default_factory=lambda: SecretStr(""))
-    telegram_api_url: str = "https://api.telegram.org"
+
+def _chat_ids(value: Any) -> Any:
+    """Chat ids as in "1,-100200;3" (commas or semicolons, blanks skipped); pydantic checks each."""
+    if not isinstance(value, str):
+        return value
+    return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+
+
+def _no_trailing_slash(value: Any) -> Any:
+    return value.rstrip("/") if isinstance(value, str) else value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        case_sensitive=True,  # the variables' names exactly, as os.environ spells them
+        env_ignore_empty=True,
+        hide_input_in_errors=True,  # a ValidationError never repeats a value, a secret included
+        frozen=True,
+    )
+
+    project: str = Field(
+        "local-project",
+        validation_alias=AliasChoices("GOOGLE_CLOUD_PROJECT", "GCP_PROJECT"),
+        serialization_alias="GOOGLE_CLOUD_PROJECT",
+    )
+    raw_bucket: str = Field("receipts-raw", alias="RAW_BUCKET")
+    work_bucket: str = Field("receipts-work", alias="WORK_BUCKET")
+    results_bucket: str = Field("receipts-results", alias="RESULTS_BUCKET")
+    # The topics of infra/pipeline.json that webhook and preprocess publish to.
+    topic_uploaded: str = Field("receipts-uploaded", alias="TOPIC_UPLOADED")
+    topic_preprocessed: str = Field("receipts-preprocessed", alias="TOPIC_PREPROCESSED")
+
+    telegram_token: SecretStr = Field(SecretStr(""), alias="TELEGRAM_BOT_TOKEN")
+    webhook_secret: SecretStr = Field(SecretStr(""), alias="TELEGRAM_WEBHOOK_SECRET")
+    telegram_api_url: Annotated[str, BeforeValidator(_no_trailing_slash)] = Field(
+        "https://api.telegram.org", alias="TELEGRAM_API_URL"
+    )
 
     # Gemini: an API key, or Vertex AI (project + location, no key). Neither: offline OCR.
-    gemini_api_key: SecretStr = field(default_factory=lambda: SecretStr(""))
-    use_vertex_ai: bool = False
-    vertex_location: str = "us-central1"
-    gemini_model: str = "gemini-2.5-flash"
-    gemini_base_url: str = ""  # only for the local stand-in
-    gemini_timeout_seconds: int = 60
-    engine: str = "auto"  # auto | gemini | tesseract
+    gemini_api_key: SecretStr = Field(SecretStr(""), alias="GEMINI_API_KEY")
+    use_vertex_ai: Annotated[bool, BeforeValidator(_flag)] = Field(False, alias="GOOGLE_GENAI_USE_VERTEXAI")
+    vertex_location: str = Field("us-central1", alias="GOOGLE_CLOUD_LOCATION")
+    gemini_model: str = Field("gemini-2.5-flash", alias="GEMINI_MODEL")
+    gemini_base_url: str = Field("", alias="GEMINI_BASE_URL")  # only for the local stand-in
+    gemini_timeout_seconds: PositiveInt = Field(60, alias="GEMINI_TIMEOUT_SECONDS")
+    engine: Annotated[Engine, BeforeValidator(_lower)] = Field("auto", alias="EXTRACT_ENGINE")
 
-    max_upload_bytes: int = 20 * MIB  # the Bot API's getFile limit
-    max_body_bytes: int = 1 * MIB  # a Telegram update is a few KB
-    max_pixels: int = 60_000_000
-    allowed_chat_ids: frozenset[int] = frozenset()
-    rate_limit_count: int = 20
-    rate_limit_window_seconds: int = 600
+    max_upload_bytes: PositiveInt = Field(FILESIZE_DOWNLOAD, alias="MAX_UPLOAD_BYTES")
+    max_body_bytes: PositiveInt = Field(2**20, alias="MAX_BODY_BYTES")  # 1 MiB; an update is a few KB
+    max_pixels: PositiveInt = Field(60_000_000, alias="MAX_PIXELS")
+    allowed_chat_ids: Annotated[frozenset[int], NoDecode, BeforeValidator(_chat_ids)] = Field(
+        frozenset(), alias="ALLOWED_CHAT_IDS"
+    )
+    rate_limit_count: PositiveInt = Field(20, alias="RATE_LIMIT_COUNT")
+    rate_limit_window_seconds: PositiveInt = Field(600, alias="RATE_LIMIT_WINDOW_SECONDS")
     # Older than this, a claim was left by a crashed instance: above extract's 120 s timeout (the
     # longest a holder can live), and well inside the redelivery window of 7 attempts (~10 min).
-    claim_timeout_seconds: int = 150
-    raw_retention_days: int = 30
+    claim_timeout_seconds: PositiveInt = Field(150, alias="CLAIM_TIMEOUT_SECONDS")
+    raw_retention_days: PositiveInt = Field(30, alias="RAW_RETENTION_DAYS")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fields_by_name(cls, values: Any) -> Any:
+        """Settings(engine="gemini") in Python, EXTRACT_ENGINE in the environment. (pydantic's
+        validate_by_name would do this, but would also read a variable named `engine`.)"""
+        if not isinstance(values, dict):
+            return values
+        names = {name: field.serialization_alias or field.alias for name, field in cls.model_fields.items()}
+        return {names.get(key, key): value for key, value in values.items()}
 
     @property
     def gemini_enabled(self) -> bool:
@@ -65,34 +125,12 @@ class Settings:
 
 
 def load_settings() -> Settings:
-    env = os.environ
-    project = env.get("GOOGLE_CLOUD_PROJECT") or env.get("GCP_PROJECT") or "local-project"
-    return Settings(
-        project=project,
-        raw_bucket=env.get("RAW_BUCKET", "receipts-raw"),
-        work_bucket=env.get("WORK_BUCKET", "receipts-work"),
-        results_bucket=env.get("RESULTS_BUCKET", "receipts-results"),
-        topic_uploaded=env.get("TOPIC_UPLOADED", "receipts-uploaded"),
-        topic_preprocessed=env.get("TOPIC_PREPROCESSED", "receipts-preprocessed"),
-        telegram_token=SecretStr(env.get("TELEGRAM_BOT_TOKEN", "")),
-        webhook_secret=SecretStr(env.get("TELEGRAM_WEBHOOK_SECRET", "")),
-        telegram_api_url=env.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),
-        gemini_api_key=SecretStr(env.get("GEMINI_API_KEY", "")),
-        use_vertex_ai=env.get("GOOGLE_GENAI_USE_VERTEXAI", "").lower() in ("1", "true", "yes"),
-        vertex_location=env.get("GOOGLE_CLOUD_LOCATION", "us-central1"),
-        gemini_model=env.get("GEMINI_MODEL", "gemini-2.5-flash"),
-        gemini_base_url=env.get("GEMINI_BASE_URL", ""),
-        gemini_timeout_seconds=_int("GEMINI_TIMEOUT_SECONDS", 60),
-        engine=env.get("EXTRACT_ENGINE", "auto").lower(),
-        max_upload_bytes=_int("MAX_UPLOAD_BYTES", 20 * MIB),
-        max_body_bytes=_int("MAX_BODY_BYTES", 1 * MIB),
-        max_pixels=_int("MAX_PIXELS", 60_000_000),
-        allowed_chat_ids=_chat_ids(env.get("ALLOWED_CHAT_IDS", "")),
-        rate_limit_count=_int("RATE_LIMIT_COUNT", 20),
-        rate_limit_window_seconds=_int("RATE_LIMIT_WINDOW_SECONDS", 600),
-        claim_timeout_seconds=_int("CLAIM_TIMEOUT_SECONDS", 150),
-        raw_retention_days=_int("RAW_RETENTION_DAYS", 30),
-    )
+    """The settings from the environment; InvalidSettings names every variable that is wrong."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{error['loc'][0]}: {error['msg']}" for error in exc.errors())
+        raise InvalidSettings(f"invalid settings in the environment: {problems}") from None
 
 
 @lru_cache(maxsize=1)
