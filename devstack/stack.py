@@ -26,13 +26,16 @@ from devstack.gemini_standin import GeminiStandIn
 from devstack.relay import MAX_IN_FLIGHT, PushRelay, Route
 from devstack.servers import BackgroundServer
 from devstack.telegram_standin import TelegramStandIn
+from receiptbot.config import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 # Where `make dev` leaves its secret and ports for `make send` and `make replay`.
 DEV_STATE = REPO / ".stack" / "dev.json"
 PIPELINE = json.loads((REPO / "infra" / "pipeline.json").read_text())
-PROJECT = "local-project"
-BUCKETS = {"RAW_BUCKET": "receipts-raw", "WORK_BUCKET": "receipts-work", "RESULTS_BUCKET": "receipts-results"}
+# The names the functions use when no variable says otherwise (receiptbot.config has the defaults).
+DEFAULTS = Settings.model_construct()
+PROJECT = DEFAULTS.project
+BUCKETS = DEFAULTS.model_dump(by_alias=True, include={"raw_bucket", "work_bucket", "results_bucket"})
 # Ports `make dev` uses, so a developer can curl them; tests take free ports instead.
 DEV_PORTS = {"pubsub": 8085, "gcs": 4443, "telegram": 8090, "gemini": 8091,
              "webhook": 8081, "preprocess": 8082, "extract": 8083, "deadletter": 8084}  # fmt: skip
@@ -157,6 +160,9 @@ class LocalStack:
             **BUCKETS,
             "PYTHONPATH": str(REPO),
             "PYTHONUNBUFFERED": "1",
+            # As deployed (locals.tf; the Cloud Functions API sets it anyway): ff configures logging
+            # the same way here, and receiptbot.logs.setup() replaces its handler (finding F1).
+            "LOG_EXECUTION_ID": "true",
             "TELEGRAM_BOT_TOKEN": self.bot_token,
             "TELEGRAM_WEBHOOK_SECRET": self.webhook_secret,
             "TELEGRAM_API_URL": self.url("telegram"),

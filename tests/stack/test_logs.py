@@ -1,4 +1,4 @@
-"""Logs: Cloud Logging's JSON format, one line per step per receipt, never a secret (issue 5).
+"""Logs: Cloud Logging's JSON format, one line per record and per step of a receipt, never a secret.
 
 The whole-suite check lives in conftest (`no_secret_in_any_log`, run at the end of the session);
 here the error paths most likely to leak are driven on purpose and the logs read right after.
@@ -20,15 +20,17 @@ from devstack.user import TelegramUser
 from receiptbot import layout
 from receiptbot.bot.texts import TEXTS
 from receiptbot.logs import LABELS
-from receiptbot.telegram.api import BotApi, TelegramUnavailable
+from receiptbot.telegram.api import BotApi
+from receiptbot.telegram.errors import NetworkError
 
 STEPS = ("webhook", "preprocess", "extract", "deadletter")
 SEVERITIES = {"DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL"}
 
 
 def json_lines(stack: LocalStack, step: str) -> list[dict]:
+    """Every line a function wrote, each of which must be one JSON entry (a record's traceback too)."""
     lines = (stack.log_dir / f"{step}.log").read_text(errors="replace").splitlines()
-    return [json.loads(line) for line in lines if line.startswith("{")]
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def lines_of(stack: LocalStack, rid: str) -> dict[str, list[dict]]:
@@ -53,7 +55,9 @@ def test_a_receipt_logs_one_line_per_step_in_cloud_logging_format(
     }
     for entry in (entry for found in lines.values() for entry in found):
         assert entry["severity"] in SEVERITIES and isinstance(entry["message"], str)
-        assert entry[LABELS] == {"receipt_id": rid}
+        # functions-framework's execution id of the request, as in the cloud (LOG_EXECUTION_ID).
+        assert entry[LABELS] == {"receipt_id": rid, "execution_id": entry[LABELS]["execution_id"]}
+        assert entry[LABELS]["execution_id"]
     for step in STEPS:  # every JSON line of every function, not only this receipt's
         for entry in json_lines(gemini_stack, step):
             assert entry["severity"] in SEVERITIES and entry["message"]
@@ -90,7 +94,7 @@ def test_an_unreachable_bot_api_error_carries_no_token(tmp_path: Path) -> None:
     token = "123456:SECRET-token-for-this-test"
     bot = BotApi(SecretStr(token), base_url="http://127.0.0.1:9", timeout=2)
     for call in (lambda: bot.send_message(1, "hi"), lambda: bot.download("photos/x.jpg", 10)):
-        with pytest.raises(TelegramUnavailable) as caught:
+        with pytest.raises(NetworkError) as caught:
             call()
         printed = "".join(traceback.format_exception(caught.value))
         assert token not in printed and "bot123456" not in printed
