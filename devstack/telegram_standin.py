@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 
-MAX_TEXT = 4096
+from receiptbot.telegram.limits import MAX_TEXT_LENGTH
 
 
 @dataclass
@@ -118,7 +118,7 @@ class TelegramStandIn:
             text = str(params.get("text", ""))
             if not text.strip():
                 return error(400, "Bad Request: message text is empty")
-            if len(text) > MAX_TEXT:
+            if len(text) > MAX_TEXT_LENGTH:
                 return error(400, "Bad Request: message is too long")
             reply = params.get("reply_parameters") or {}
             message = self._new_message(
@@ -137,7 +137,7 @@ class TelegramStandIn:
                 if message is None:
                     return error(400, "Bad Request: message to edit not found")
                 text = str(params.get("text", ""))
-                if len(text) > MAX_TEXT:
+                if len(text) > MAX_TEXT_LENGTH:
                     return error(400, "Bad Request: MESSAGE_TOO_LONG")
                 if text == message.text:
                     return error(

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from receiptbot.config import load_settings
-from receiptbot.telegram.api import BotApi, TelegramError, TelegramUnavailable
+from receiptbot.telegram.api import BotApi
+from receiptbot.telegram.errors import TelegramError
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -56,7 +57,7 @@ def call(bot: BotApi, method: str, **params: Any) -> Any:
     """The method's result; its errors never carry the URL, which holds the token."""
     try:
         return bot.call(method, **params)
-    except (TelegramError, TelegramUnavailable) as exc:
+    except TelegramError as exc:
         raise SetupError(str(exc)) from None
 
 

@@ -7,7 +7,7 @@ from html import escape
 
 from receiptbot.bot.texts import Language, text
 from receiptbot.reading.model import ExtractionResult, Receipt
-from receiptbot.telegram.api import MAX_MESSAGE_LENGTH
+from receiptbot.telegram.limits import MAX_TEXT_LENGTH
 
 MAX_ITEMS_SHOWN = 15
 MAX_FIELD_LENGTH = 200  # characters of one field shown: a misread address can be any length
@@ -85,10 +85,10 @@ def render_result(result: ExtractionResult, language: Language) -> str:
         if warnings:
             parts += ["", f"<b>{text('card_check', language)}</b>", *warnings]
         card = "\n".join(parts)
-        if len(card) <= MAX_MESSAGE_LENGTH:
+        if len(card) <= MAX_TEXT_LENGTH:
             return card
         if limit == 0:  # hundreds of tax or warning lines: keep the whole lines that fit
-            while len(card) > MAX_MESSAGE_LENGTH:
+            while len(card) > MAX_TEXT_LENGTH:
                 parts.pop()
                 card = "\n".join(parts)
             return card

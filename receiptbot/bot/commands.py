@@ -5,16 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
-from typing import Any
 
-from receiptbot import layout
+from receiptbot import faults, layout
 from receiptbot import logs as log
-from receiptbot.bot.reply import bot
 from receiptbot.bot.texts import Language, language_of, text
 from receiptbot.cloud import storage
 from receiptbot.config import Settings
-from receiptbot.telegram.api import TelegramError
-from receiptbot.telegram.types import dig, int_of, str_of
+from receiptbot.telegram.api import bot
+from receiptbot.telegram.types import CallbackQuery
 
 DELETE_YES = "delete:yes"
 DELETE_NO = "delete:no"
@@ -52,12 +50,10 @@ def export(s: Settings, chat_id: int, language: Language) -> None:
     # the webhook's cold start, which every first receipt of a new instance waits for.
     from receiptbot.reading.model import ExtractionResult
 
-    blobs = (
-        storage.client()
-        .bucket(s.results_bucket)
-        .list_blobs(prefix=layout.results_prefix(chat_id), **storage.CALL)
-    )
-    results = [ExtractionResult.model_validate_json(b.download_as_bytes(**storage.CALL)) for b in blobs]
+    results = [
+        ExtractionResult.model_validate_json(storage.read(s.results_bucket, name))
+        for name in storage.names(s.results_bucket, layout.results_prefix(chat_id))
+    ]
     if not results:
         bot().send_message(chat_id, text("export_empty", language))
         return
@@ -94,30 +90,25 @@ def delete_user_data(s: Settings, chat_id: int) -> int:
     deleted = 0
     for role, prefixes in layout.chat_prefixes(chat_id).items():
         for prefix in prefixes:
-            for blob in storage.client().bucket(buckets[role]).list_blobs(prefix=prefix, **storage.CALL):
-                blob.delete(**storage.CALL)
-                deleted += 1
+            for name in storage.names(buckets[role], prefix):
+                if storage.delete(buckets[role], name):  # False: already gone meanwhile
+                    deleted += 1
     return deleted
 
 
-def handle_callback(s: Settings, query: dict[str, Any]) -> None:
+def handle_callback(s: Settings, query: CallbackQuery) -> None:
     """The answer to /delete's confirmation buttons."""
-    chat_id, message_id = (
-        int_of(dig(query, "message", "chat", "id")),
-        int_of(dig(query, "message", "message_id")),
-    )
-    language = language_of(str_of(dig(query, "from", "language_code")))
+    language = language_of(query.from_user.language_code if query.from_user else None)
     try:
-        bot().answer_callback_query(str(query.get("id", "")))
-    except TelegramError as exc:
-        if exc.transient:
-            raise
-        # An old button's query id is refused; the press still counts.
-    if chat_id is None or message_id is None or query.get("data") not in (DELETE_YES, DELETE_NO):
+        bot().answer_callback_query(query.id)
+    except faults.Permanent:
+        pass  # an old button's query id is refused; the press still counts
+    if query.message is None or query.data not in (DELETE_YES, DELETE_NO):
         return
-    if query["data"] == DELETE_YES:
+    chat_id = query.message.chat.id
+    if query.data == DELETE_YES:
         reply = text("deleted", language, count=delete_user_data(s, chat_id))
         log.info("delete: user data deleted", chat_id=chat_id)
     else:
         reply = text("delete_cancelled", language)
-    bot().edit_message_text(chat_id, message_id, reply)
+    bot().edit_message_text(chat_id, query.message.message_id, reply)

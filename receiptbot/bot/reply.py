@@ -6,40 +6,33 @@ dead-letter notice) first takes the receipt's answer claim, so a user never gets
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from werkzeug.exceptions import ServiceUnavailable
-
-from receiptbot import layout
+from receiptbot import faults, layout
 from receiptbot import logs as log
-from receiptbot.cloud import storage
+from receiptbot.cloud import claims
 from receiptbot.config import settings
 from receiptbot.contract import ReceiptUploaded
-from receiptbot.telegram.api import BotApi, TelegramError
+from receiptbot.telegram.api import BotApi
+from receiptbot.telegram.errors import TelegramError
 
 
-class RetryLater(ServiceUnavailable):
-    """Another instance is working on this receipt right now: let Pub/Sub deliver it again later.
+def take_answer_claim(event: ReceiptUploaded) -> claims.Claim | None:
+    """The claim, or None when the receipt was already answered.
 
-    An HTTP 503 to the push subscription, which redelivers with backoff. Being an HTTP exception,
-    Flask answers it without logging a traceback: it is flow control, not an error.
+    Raises ``faults.Busy`` while another instance holds the claim: Pub/Sub delivers the event again
+    later, and by then the claim is settled (answered, released, or stale and taken over).
     """
-
-
-def take_answer_claim(event: ReceiptUploaded) -> storage.Claim | None:
-    """The claim, or None when the receipt was already answered. Raises RetryLater when busy."""
     s = settings()
-    state, claim = storage.claim(
+    state, claim = claims.claim(
         s.work_bucket, layout.claim("answer", event.receipt_id), s.claim_timeout_seconds
     )
-    if state is storage.ClaimState.BUSY:
+    if state is claims.ClaimState.BUSY:
         log.info("busy: another instance is answering this receipt, retry later", receipt_id=event.receipt_id)
-        raise RetryLater(f"receipt {event.receipt_id} is being answered by another instance")
+        raise faults.Busy(f"receipt {event.receipt_id} is being answered by another instance")
     return claim
 
 
 def already_answered(event: ReceiptUploaded) -> bool:
-    return storage.is_done(settings().work_bucket, layout.claim("answer", event.receipt_id))
+    return claims.is_done(settings().work_bucket, layout.claim("answer", event.receipt_id))
 
 
 def deliver(bot: BotApi, event: ReceiptUploaded, html: str) -> None:
@@ -48,14 +41,13 @@ def deliver(bot: BotApi, event: ReceiptUploaded, html: str) -> None:
         try:
             bot.edit_message_text(event.chat_id, event.status_message_id, html)
             return
-        except TelegramError as exc:
-            if exc.transient:
-                raise
+        except faults.Permanent:
+            pass  # the status message is gone or cannot be edited: a new message instead
     try:
         bot.send_message(event.chat_id, html, reply_to=event.message_id)
+    except faults.Transient:
+        raise
     except TelegramError as exc:
-        if exc.transient:
-            raise
         # The user blocked the bot, or Telegram refuses this text for good: redelivering the event
         # (and, after the last attempt, the dead-letter handler's retrying forever) cannot help.
         log.error(
@@ -78,10 +70,3 @@ def answer_once(bot: BotApi, event: ReceiptUploaded, html: str) -> bool:
         raise
     claim.complete()
     return True
-
-
-@lru_cache(maxsize=1)
-def bot() -> BotApi:
-    """One client (and connection pool) per instance."""
-    s = settings()
-    return BotApi(s.telegram_token, s.telegram_api_url)

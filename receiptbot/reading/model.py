@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
 
+from receiptbot import faults
+
 # An exact amount. In JSON (stored results and Gemini's schema) it is a string like "12.34".
 Amount = Annotated[
     Decimal,
@@ -77,8 +79,9 @@ class Receipt(BaseModel):
     payment: PaymentDetails | None = None
 
 
-class Warning(BaseModel):
-    """Something that did not add up; shown to the user (messages.py has its text as warn_<code>)."""
+class Check(BaseModel):
+    """A check that failed: something that did not add up, shown to the user (bot/texts.py has its
+    text as warn_<code>)."""
 
     code: str
     values: dict[str, str] = Field(default_factory=dict)
@@ -91,9 +94,9 @@ class ExtractionResult(BaseModel):
     chat_id: int
     engine: str
     receipt: Receipt
-    warnings: list[Warning] = Field(default_factory=list)
+    warnings: list[Check] = Field(default_factory=list)
     read_at: str  # ISO timestamp
 
 
-class PermanentEngineError(Exception):
+class PermanentEngineError(faults.Permanent):
     """Raised by a reading engine when this receipt cannot be read, however often it is tried."""

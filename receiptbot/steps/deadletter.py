@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from google.api_core import exceptions as gexc
-
 from receiptbot import contract, layout
 from receiptbot import logs as log
-from receiptbot.bot.reply import already_answered, answer_once, bot
+from receiptbot.bot.reply import already_answered, answer_once
 from receiptbot.bot.texts import text
 from receiptbot.cloud import storage
 from receiptbot.config import settings
 from receiptbot.contract import ReceiptUploaded
+from receiptbot.telegram.api import bot
+
+settings()  # read at import: a bad variable stops the instance at cold start, not at its first event
 
 
 def handle_event(data: Any) -> None:
@@ -38,12 +39,7 @@ def handle_event(data: Any) -> None:
 def keep(event: ReceiptUploaded) -> None:
     """Copy the photo and the event under failed/, where `make replay` finds them."""
     s = settings()
-    bucket = storage.client().bucket(s.raw_bucket)
-    try:
-        bucket.copy_blob(
-            bucket.blob(event.raw_object), bucket, layout.failed_photo(event.receipt_id), **storage.CALL
-        )
-    except gexc.NotFound:
+    if not storage.copy(s.raw_bucket, event.raw_object, layout.failed_photo(event.receipt_id)):
         log.warning("deadletter: raw photo already gone", receipt_id=event.receipt_id)
     storage.write(
         s.raw_bucket,

@@ -9,14 +9,17 @@ from typing import Any
 from receiptbot import contract, layout
 from receiptbot import logs as log
 from receiptbot.bot.card import render_result
-from receiptbot.bot.reply import bot, deliver, take_answer_claim
+from receiptbot.bot.reply import deliver, take_answer_claim
 from receiptbot.bot.texts import text
 from receiptbot.cloud import storage
 from receiptbot.config import Settings, settings
 from receiptbot.contract import ReceiptPreprocessed
 from receiptbot.reading import validation
 from receiptbot.reading.model import ExtractionResult, PermanentEngineError, Receipt
-from receiptbot.telegram.api import TelegramError, TelegramUnavailable
+from receiptbot.telegram.api import bot
+from receiptbot.telegram.errors import TelegramError
+
+settings()  # read at import: a bad variable stops the instance at cold start, not at its first event
 
 
 def read_receipt(image: bytes, s: Settings) -> tuple[Receipt, str]:
@@ -24,7 +27,16 @@ def read_receipt(image: bytes, s: Settings) -> tuple[Receipt, str]:
     if s.gemini_enabled:
         from receiptbot.reading import gemini
 
-        return gemini.read_receipt(image, s), f"gemini:{s.gemini_model}"
+        config = gemini.GeminiConfig(
+            model=s.gemini_model,
+            api_key=s.gemini_api_key.get_secret_value(),
+            use_vertex_ai=s.use_vertex_ai,
+            project=s.project,
+            location=s.vertex_location,
+            base_url=s.gemini_base_url,
+            timeout_seconds=s.gemini_timeout_seconds,
+        )
+        return gemini.read_receipt(image, config), f"gemini:{s.gemini_model}"
     from receiptbot.reading.ocr import tesseract
 
     return tesseract.read_receipt(image), "tesseract"
@@ -95,5 +107,5 @@ def tell_user_we_retry(event: ReceiptPreprocessed) -> None:
         bot().edit_message_text(
             event.chat_id, event.status_message_id, text("temporary_failure", event.language)
         )
-    except (TelegramError, TelegramUnavailable):
+    except TelegramError:
         pass

@@ -14,13 +14,16 @@ from google.api_core import exceptions as gexc
 
 from receiptbot import contract, layout
 from receiptbot import logs as log
-from receiptbot.bot.reply import answer_once, bot
+from receiptbot.bot.reply import answer_once
 from receiptbot.bot.texts import text
 from receiptbot.cloud import pubsub, storage
 from receiptbot.config import settings
 from receiptbot.contract import ReceiptPreprocessed, ReceiptUploaded
 from receiptbot.reading import imaging
-from receiptbot.telegram.api import TelegramError, TelegramUnavailable
+from receiptbot.telegram.api import bot
+from receiptbot.telegram.errors import TelegramError
+
+settings()  # read at import: a bad variable stops the instance at cold start, not at its first event
 
 # imaging's rejection reasons are the user's text keys, but for this one.
 REASON_TEXTS = {"not_image": "not_an_image"}
@@ -43,7 +46,7 @@ def handle_event(data: Any) -> None:
     try:
         prepared = imaging.prepare(
             raw,
-            reader="gemini" if s.gemini_enabled else "ocr",
+            reader="gemini" if s.gemini_enabled else "tesseract",
             max_bytes=s.max_upload_bytes,
             max_pixels=s.max_pixels,
         )
@@ -70,5 +73,5 @@ def show_typing(event: ReceiptUploaded) -> None:
     """ "typing…" in the chat while the receipt is read (after the webhook's 200, so it costs no ack time)."""
     try:
         bot().send_chat_action(event.chat_id)
-    except (TelegramError, TelegramUnavailable):
+    except TelegramError:
         pass  # a nicety, never a reason to fail

@@ -10,44 +10,68 @@ from __future__ import annotations
 import hmac
 import json
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import BinaryIO, Literal, Protocol
 
-from flask import Request
+from pydantic import ValidationError
 
-from receiptbot import layout
+from receiptbot import faults, layout
 from receiptbot import logs as log
 from receiptbot.bot import commands, ratelimit
-from receiptbot.bot.reply import bot
 from receiptbot.bot.texts import Language, language_of, text
 from receiptbot.cloud import pubsub, storage
 from receiptbot.config import Settings, settings
 from receiptbot.contract import ReceiptUploaded
-from receiptbot.telegram.api import FileTooLarge, TelegramError, TelegramUnavailable
-from receiptbot.telegram.types import dig, int_of, str_of
+from receiptbot.telegram.api import bot
+from receiptbot.telegram.errors import FileTooLarge, FileUnavailable, TelegramError
+from receiptbot.telegram.types import Message, PhotoSize, Update
+
+settings()  # read at import: a bad variable stops the instance at cold start, not at its first event
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
 # What preprocess decodes; anything else (HEIC, GIF, PDF…) is answered at once with "send a photo".
 RAW_IMAGE_TYPES = ("image/jpeg", "image/jpg", "image/png", "image/webp", "image/bmp")
-# A refusal of these means the file itself cannot be had (too big for the Bot API, gone).
-FILE_METHODS = ("getFile", "download")
-# The raw photo's metadata key for the id of the "reading your receipt…" message.
-STATUS_METADATA_KEY = "status_message_id"
 
 Response = tuple[str, int]
 
 
-class Ignored(Exception):
-    """Not something the bot acts on: answered 200 so Telegram does not send it again."""
+class Headers(Protocol):
+    def get(self, key: str, default: str) -> str: ...
 
 
-def authorised(request: Request, s: Settings) -> bool:
+class HttpRequest(Protocol):
+    """What the webhook reads of an HTTP request (a Flask request is one): no web framework here."""
+
+    method: str
+    headers: Headers
+    content_length: int | None
+    is_json: bool
+    stream: BinaryIO
+
+
+class Ignored(faults.Permanent):
+    """Not something the bot acts on; the message is the text key of what the user is told."""
+
+
+@dataclass(frozen=True)
+class Image:
+    """The file of a message that is read as the receipt."""
+
+    file_id: str
+    file_size: int | None
+    source: Literal["photo", "document"]
+
+
+def authorised(request: HttpRequest, s: Settings) -> bool:
     expected = s.webhook_secret.get_secret_value()
     given = request.headers.get(SECRET_HEADER, "")
     # An unset secret locks the webhook rather than opening it.
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def handle_request(request: Request) -> Response:
+def handle_request(request: HttpRequest) -> Response:
+    """Telegram's answer. Raises ``faults.Transient`` (Telegram is to send the update again) and
+    ``faults.Permanent`` (a re-send would fail the same way), which the entry point answers."""
     s = settings()
     if request.method != "POST":
         return "method not allowed", 405
@@ -68,69 +92,46 @@ def handle_request(request: Request) -> Response:
         return "malformed JSON", 400
     if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
         return "not a Telegram update", 400
-    return handle_update(update, s)
-
-
-def handle_update(update: dict[str, Any], s: Settings) -> Response:
     try:
-        return route_update(update, s)
-    except TelegramUnavailable:
-        log.error("webhook: Telegram unreachable, it will resend")
-        return "temporarily unavailable", 503
-    except TelegramError as exc:
-        if exc.transient:
-            log.error("webhook: Telegram fault, it will resend", error=exc.error_code)
-            return "temporarily unavailable", 503
-        # A reply Telegram refuses for good (the user blocked the bot, the chat is gone): a re-send
-        # of the update would be refused the same way.
-        log.warning("webhook: Telegram refused a reply", method=exc.method, error=exc.error_code)
+        parsed = Update.model_validate(update)
+    except ValidationError:  # a field of the wrong type: not an update the bot can act on
         return "ignored", 200
+    return route_update(parsed, s)
 
 
-def route_update(update: dict[str, Any], s: Settings) -> Response:
-    message = update.get("message")
-    query = update.get("callback_query")
-    if isinstance(query, dict) and not message:
-        if allowed(s, dig(query, "message", "chat", "id")):
+def route_update(update: Update, s: Settings) -> Response:
+    message, query = update.message, update.callback_query
+    if query is not None and message is None:
+        if allowed(s, query.message.chat.id if query.message else None):
             commands.handle_callback(s, query)
         return "ok", 200
-    if not isinstance(message, dict):
+    if message is None:
         return "ignored", 200
-    chat_id, message_id = int_of(dig(message, "chat", "id")), int_of(message.get("message_id"))
-    if chat_id is None or message_id is None:
-        return "ignored", 200
-    sender = message.get("from") if isinstance(message.get("from"), dict) else {}
-    language = language_of(str_of(sender.get("language_code")))
+    chat_id, message_id = message.chat.id, message.message_id
+    language = language_of(message.from_user.language_code if message.from_user else None)
     if not allowed(s, chat_id):
         log.info("webhook: chat not on the allowlist", chat_id=chat_id)
         bot().send_message(chat_id, text("not_allowed", language))
         return "ignored", 200
 
-    if isinstance(message.get("text"), str):
-        commands.handle_command(s, message["text"], chat_id, language)
+    if message.text is not None:
+        commands.handle_command(s, message.text, chat_id, language)
         return "ok", 200
     try:
-        file_id, file_size, source = pick_image(message)
+        image = pick_image(message)
     except Ignored as reason:
         bot().send_message(chat_id, text(str(reason), language), reply_to=message_id)
         return "ignored", 200
-    if file_size and file_size > s.max_upload_bytes:
+    if image.file_size and image.file_size > s.max_upload_bytes:
         bot().send_message(chat_id, text("too_large", language), reply_to=message_id)
         return "ignored", 200
 
     rid = layout.receipt_id(chat_id, message_id)
     try:
-        user_id = int_of(sender.get("id"))
-        return accept_receipt(s, rid, chat_id, message_id, user_id, language, file_id, source)
-    except (TelegramUnavailable, *storage.TRANSIENT_ERRORS) as exc:
-        log.error("webhook: transient fault, Telegram will resend", receipt_id=rid, error=type(exc).__name__)
-        return "temporarily unavailable", 503
-    except TelegramError as exc:
-        if exc.transient:
-            log.error("webhook: Telegram fault, it will resend", receipt_id=rid, error=exc.error_code)
-            return "temporarily unavailable", 503
-        if exc.method not in FILE_METHODS:
-            raise  # a reply refused for good (the user blocked the bot): handle_update settles it
+        return accept_receipt(s, rid, message, image, language)
+    except storage.TRANSIENT_ERRORS as exc:
+        raise faults.Transient(f"receipt {rid}: storage fault {type(exc).__name__}") from exc
+    except FileUnavailable as exc:
         log.warning("webhook: file could not be fetched", receipt_id=rid, error=exc.error_code)
         bot().send_message(chat_id, text("not_an_image", language), reply_to=message_id)
         return "ignored", 200
@@ -139,42 +140,31 @@ def route_update(update: dict[str, Any], s: Settings) -> Response:
         return "ignored", 200
 
 
-def allowed(s: Settings, chat_id: Any) -> bool:
+def allowed(s: Settings, chat_id: int | None) -> bool:
     """The optional allowlist of chat ids (empty: everyone may use the bot)."""
-    return not s.allowed_chat_ids or int_of(chat_id) in s.allowed_chat_ids
+    return not s.allowed_chat_ids or chat_id in s.allowed_chat_ids
 
 
-def pick_image(message: dict[str, Any]) -> tuple[str, int | None, str]:
+def pick_image(message: Message) -> Image:
     """The file to read: the largest photo size, or an image sent as a document."""
-    photos = message.get("photo")
-    if isinstance(photos, list) and photos:
-        sizes = [p for p in photos if isinstance(p, dict) and isinstance(p.get("file_id"), str)]
-        if sizes:
-            largest = max(sizes, key=lambda p: (area(p), int_of(p.get("file_size")) or 0))
-            return largest["file_id"], int_of(largest.get("file_size")), "photo"
-    document = message.get("document")
-    if isinstance(document, dict) and isinstance(document.get("file_id"), str):
-        if str(document.get("mime_type", "")).lower() in RAW_IMAGE_TYPES:
-            return document["file_id"], int_of(document.get("file_size")), "document"
+    largest = max((p for p in message.photo or () if p.file_id is not None), key=area_and_size, default=None)
+    if largest is not None and largest.file_id is not None:
+        return Image(largest.file_id, largest.file_size, "photo")
+    document = message.document
+    if document is not None and document.file_id is not None:
+        if (document.mime_type or "").lower() in RAW_IMAGE_TYPES:
+            return Image(document.file_id, document.file_size, "document")
         raise Ignored("not_an_image")
     raise Ignored("unsupported")
 
 
-def area(photo_size: dict[str, Any]) -> int:
-    return (int_of(photo_size.get("width")) or 0) * (int_of(photo_size.get("height")) or 0)
+def area_and_size(photo: PhotoSize) -> tuple[int, int]:
+    return (photo.width or 0) * (photo.height or 0), photo.file_size or 0
 
 
-def accept_receipt(
-    s: Settings,
-    rid: str,
-    chat_id: int,
-    message_id: int,
-    user_id: int | None,
-    language: Language,
-    file_id: str,
-    source: str,
-) -> Response:
+def accept_receipt(s: Settings, rid: str, message: Message, image: Image, language: Language) -> Response:
     started = time.monotonic()
+    chat_id, message_id = message.chat.id, message.message_id
     raw_name = layout.raw_photo(rid)
     stored = storage.find(s.raw_bucket, raw_name)
     if stored is not None:  # a re-sent update: the photo and its status message are there already
@@ -189,17 +179,17 @@ def accept_receipt(
                 reply_to=message_id,
             )
             return "ignored", 200
-        data = bot().download(bot().get_file_path(file_id), s.max_upload_bytes)
+        data = bot().download(bot().get_file_path(image.file_id), s.max_upload_bytes)
         status_id = store_photo(s, raw_name, data, chat_id, message_id, language)
     event = ReceiptUploaded(
         receipt_id=rid,
         chat_id=chat_id,
         message_id=message_id,
-        user_id=user_id,
+        user_id=message.from_user.id if message.from_user else None,
         language=language,
         status_message_id=status_id,
         raw_object=raw_name,
-        source=source,  # type: ignore[arg-type]
+        source=image.source,
     )
     pubsub.publish(s.project, s.topic_uploaded, event)
     log.info("webhook: receipt accepted", receipt_id=rid, seconds=round(time.monotonic() - started, 3))
@@ -218,7 +208,11 @@ def store_photo(
     status_id = bot().send_message(chat_id, text("received", language), reply_to=message_id)["message_id"]
     try:
         created = storage.create(
-            s.raw_bucket, raw_name, data, "application/octet-stream", {STATUS_METADATA_KEY: str(status_id)}
+            s.raw_bucket,
+            raw_name,
+            data,
+            "application/octet-stream",
+            {layout.STATUS_METADATA_KEY: str(status_id)},
         )
     except Exception:
         withdraw(chat_id, status_id)  # Telegram re-sends the update, which sends its own
@@ -232,7 +226,7 @@ def store_photo(
 
 def status_message_id(photo: storage.Blob) -> int | None:
     """The status message id stored with the photo (metadata values are strings)."""
-    value = (photo.metadata or {}).get(STATUS_METADATA_KEY, "")
+    value = (photo.metadata or {}).get(layout.STATUS_METADATA_KEY, "")
     return int(value) if value.isdigit() else None
 
 
@@ -240,5 +234,5 @@ def withdraw(chat_id: int, status_id: int) -> None:
     """Delete a status message no step will edit (best effort: at worst it stays in the chat)."""
     try:
         bot().delete_message(chat_id, status_id)
-    except (TelegramError, TelegramUnavailable):
+    except TelegramError:
         log.warning("webhook: a spare status message could not be deleted", chat_id=chat_id)

@@ -1,42 +1,33 @@
-"""A small Telegram Bot API client: the few methods the bot uses, and its errors classified.
+"""A small synchronous Telegram Bot API client: the few methods the bot uses.
 
-Error messages never carry the request URL: it embeds the bot token.
+python-telegram-bot's names for the errors (``receiptbot.telegram.errors``), but not its asyncio
+client: that is far heavier to import than the webhook's cold start allows. Error messages never
+carry the request URL: it embeds the bot token.
 """
 
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from typing import Any
 
 import requests
 from pydantic import SecretStr
 
-from receiptbot.telegram.limits import MAX_TEXT_LENGTH as MAX_MESSAGE_LENGTH
-MAX_CAPTION_LENGTH = 1024
+from receiptbot.config import settings
+from receiptbot.telegram.errors import (
+    BadRequest,
+    FileTooLarge,
+    FileUnavailable,
+    MessageNotModified,
+    RetryAfter,
+    TimedOut,
+    Unavailable,
+    from_response,
+)
+from receiptbot.telegram.limits import CAPTION_LENGTH
+
 MAX_INLINE_RETRY_AFTER = 5  # seconds we wait in-process for a 429; longer waits go back to Pub/Sub
-
-
-class TelegramError(Exception):
-    """The Bot API answered ``ok: false``."""
-
-    def __init__(self, method: str, error_code: int, description: str, retry_after: int | None = None):
-        super().__init__(f"{method}: {error_code} {description}")
-        self.method = method
-        self.error_code = error_code
-        self.description = description
-        self.retry_after = retry_after
-
-    @property
-    def transient(self) -> bool:
-        return self.error_code == 429 or self.error_code >= 500
-
-
-class TelegramUnavailable(Exception):
-    """The Bot API could not be reached (network error, timeout, non-JSON answer): transient."""
-
-
-class FileTooLarge(Exception):
-    pass
 
 
 class BotApi:
@@ -61,24 +52,26 @@ class BotApi:
                     timeout=self._timeout,
                 )
                 body = response.json()
+            except requests.Timeout:
+                raise TimedOut(method, "Telegram did not answer in time") from None
             except (requests.RequestException, ValueError):
-                raise TelegramUnavailable(f"{method}: Telegram could not be reached") from None
+                raise Unavailable(method, "Telegram could not be reached") from None
+            if not isinstance(body, dict):
+                raise Unavailable(method, "Telegram's answer is not a Bot API response")
             if body.get("ok"):
                 return body.get("result")
-            error = TelegramError(
-                method,
-                int(body.get("error_code", response.status_code)),
-                str(body.get("description", "")),
-                (body.get("parameters") or {}).get("retry_after"),
-            )
-            if attempt == 1 and error.retry_after is not None and error.retry_after <= MAX_INLINE_RETRY_AFTER:
+            error = from_response(method, response.status_code, body)
+            if attempt == 1 and isinstance(error, RetryAfter) and error.retry_after <= MAX_INLINE_RETRY_AFTER:
                 time.sleep(error.retry_after)
                 continue
             raise error
         raise AssertionError("unreachable")
 
     def get_file_path(self, file_id: str) -> str:
-        return self.call("getFile", file_id=file_id)["file_path"]
+        try:
+            return self.call("getFile", file_id=file_id)["file_path"]
+        except BadRequest as refused:  # a file id that is wrong or gone, a file over the download limit
+            raise FileUnavailable("getFile", refused.description, refused.error_code) from refused
 
     def download(self, file_path: str, max_bytes: int) -> bytes:
         """Stream a file, stopping as soon as it passes ``max_bytes``."""
@@ -88,17 +81,22 @@ class BotApi:
                 stream=True,
                 timeout=self._timeout,
             ) as response:
-                if response.status_code >= 400:
-                    raise TelegramError("download", response.status_code, "file download failed")
+                status = response.status_code
+                if status == 429 or status >= 500:
+                    raise Unavailable("download", "file download failed", status)
+                if status >= 400:
+                    raise FileUnavailable("download", "file download failed", status)
                 chunks, size = [], 0
                 for chunk in response.iter_content(chunk_size=256 * 1024):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise FileTooLarge(f"file is larger than {max_bytes} bytes")
+                        raise FileTooLarge("download", f"file is larger than {max_bytes} bytes")
                     chunks.append(chunk)
                 return b"".join(chunks)
+        except requests.Timeout:
+            raise TimedOut("download", "Telegram did not answer in time") from None
         except requests.RequestException:
-            raise TelegramUnavailable("download: Telegram could not be reached") from None
+            raise Unavailable("download", "Telegram could not be reached") from None
 
     def send_message(self, chat_id: int, text: str, reply_to: int | None = None, **extra: Any) -> dict:
         params: dict[str, Any] = {"chat_id": chat_id, "text": text, "parse_mode": "HTML", **extra}
@@ -116,10 +114,8 @@ class BotApi:
                 parse_mode="HTML",
                 **extra,
             )
-        except TelegramError as exc:
-            # Editing to the same text again is success: a redelivery must not fail on it.
-            if "message is not modified" not in exc.description:
-                raise
+        except MessageNotModified:
+            pass  # editing to the same text again is success: a redelivery must not fail on it
 
     def delete_message(self, chat_id: int, message_id: int) -> None:
         self.call("deleteMessage", chat_id=chat_id, message_id=message_id)
@@ -132,9 +128,16 @@ class BotApi:
             "sendDocument",
             files={"document": (filename, content)},
             chat_id=chat_id,
-            caption=caption[:MAX_CAPTION_LENGTH],
+            caption=caption[:CAPTION_LENGTH],
             parse_mode="HTML",
         )
 
     def answer_callback_query(self, callback_query_id: str, text: str = "") -> None:
         self.call("answerCallbackQuery", callback_query_id=callback_query_id, text=text)
+
+
+@lru_cache(maxsize=1)
+def bot() -> BotApi:
+    """This instance's client (one connection pool), configured from the settings."""
+    s = settings()
+    return BotApi(s.telegram_token, s.telegram_api_url)

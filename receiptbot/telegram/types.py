@@ -1,27 +1,59 @@
-"""Reading fields out of Telegram updates, which come from outside and may have any shape.
+"""The parts of Telegram's updates the bot reads, as small typed models (python-telegram-bot's names).
 
-A field of the wrong type reads as missing, so odd updates are ignored (200), never a 500
-that Telegram would re-send again and again.
+Updates come from outside and may have any shape. Unknown fields are ignored, fields the bot can do
+without are optional, and types are strict (no "1" for 1, no true for 1): an update that does not
+fit does not validate, and the webhook ignores it (200), never a 500 that Telegram would re-send
+again and again.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel, ConfigDict, Field
 
 
-def dig(value: Any, *keys: str) -> Any:
-    """``value[k1][k2]...``, or None where a level is missing or not an object."""
-    for key in keys:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
+class TelegramObject(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True, frozen=True, populate_by_name=True)
 
 
-def int_of(value: Any) -> int | None:
-    """An integer field (ids, sizes); booleans, floats and strings read as missing."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+class User(TelegramObject):
+    id: int | None = None
+    language_code: str | None = None
 
 
-def str_of(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+class Chat(TelegramObject):
+    id: int
+
+
+class PhotoSize(TelegramObject):
+    file_id: str | None = None
+    width: int | None = None
+    height: int | None = None
+    file_size: int | None = None
+
+
+class Document(TelegramObject):
+    file_id: str | None = None
+    mime_type: str | None = None
+    file_size: int | None = None
+
+
+class Message(TelegramObject):
+    message_id: int
+    chat: Chat
+    from_user: User | None = Field(default=None, alias="from")
+    text: str | None = None
+    photo: list[PhotoSize] | None = None
+    document: Document | None = None
+
+
+class CallbackQuery(TelegramObject):
+    id: str
+    from_user: User | None = Field(default=None, alias="from")
+    message: Message | None = None
+    data: str | None = None
+
+
+class Update(TelegramObject):
+    update_id: int
+    message: Message | None = None
+    callback_query: CallbackQuery | None = None

@@ -369,4 +369,4 @@ def test_j_every_line_the_functions_write_is_one_cloud_logging_entry(fault_stack
     assert all(isinstance(e, dict) and e.get("severity") for lines in entries.values() for e in lines)
     reports = [e for e in entries["extract"] if "Traceback (most recent call last)" in e["message"]]
     assert reports and all(e["severity"] == "ERROR" for e in reports)
-    assert not any("RetryLater" in e["message"] for lines in entries.values() for e in lines)
+    assert not any("faults.Busy" in e["message"] for lines in entries.values() for e in lines)

@@ -11,8 +11,8 @@ import pytest
 
 from receiptbot.bot.card import render_result
 from receiptbot.bot.texts import TEXTS, language_of, text
-from receiptbot.reading.model import ExtractionResult, Item, Merchant, Receipt, TaxLine, Warning
-from receiptbot.telegram.api import MAX_MESSAGE_LENGTH
+from receiptbot.reading.model import Check, ExtractionResult, Item, Merchant, Receipt, TaxLine
+from receiptbot.telegram.limits import MAX_TEXT_LENGTH
 
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote"}
 TELEGRAM_ENTITIES = {"lt", "gt", "amp", "quot"}
@@ -41,7 +41,7 @@ def assert_valid_telegram_html(message: str) -> None:
     parser.feed(message)
     parser.close()
     assert parser.open == [], f"unclosed tags {parser.open}"
-    assert 0 < len(message) <= MAX_MESSAGE_LENGTH
+    assert 0 < len(message) <= MAX_TEXT_LENGTH
 
 
 SAMPLE_VALUES = {
@@ -96,7 +96,7 @@ def test_card_shows_total_date_items_tax_and_warnings_in_russian() -> None:
         items=[Item(name="Хлеб", amount=Decimal("50.00"))],
         taxes=[TaxLine(rate="НДС 20%", amount=Decimal("205.75"))],
     )
-    result.warnings = [Warning(code="items_sum", values={"items_sum": "50.00", "total": "1234.50"})]
+    result.warnings = [Check(code="items_sum", values={"items_sum": "50.00", "total": "1234.50"})]
     card = render_result(result, "ru")
     for expected in ("Пятёрочка", "2024-03-01", "1 234.50 ₽", "Хлеб", "НДС 20%", "сумма позиций 50.00"):
         assert expected in card
@@ -120,6 +120,6 @@ def test_overlong_fields_are_shortened_without_breaking_the_html() -> None:
         taxes=[TaxLine(rate=f"{i}%", amount=Decimal("0.01")) for i in range(600)],
     )
     card = render_result(receipt, "en")
-    assert len(card) <= MAX_MESSAGE_LENGTH
+    assert len(card) <= MAX_TEXT_LENGTH
     assert_valid_telegram_html(card)
     assert "N" * 199 + "…" in card and "&lt;Street&gt; &amp;" in card
