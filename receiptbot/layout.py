@@ -1,10 +1,14 @@
-"""Every Cloud Storage object name, built in one place.
+"""Every Cloud Storage object name and object metadata key, in one place.
 
 Names derive from the Telegram message, so a re-sent update or a redelivered event maps to
 the same objects and create-only writes turn repeats into no-ops.
 """
 
 from __future__ import annotations
+
+# The raw photo's metadata key for the id of the "reading your receipt…" message (a string, as
+# every metadata value is).
+STATUS_METADATA_KEY = "status_message_id"
 
 
 def receipt_id(chat_id: int, message_id: int) -> str:

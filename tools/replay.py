@@ -20,8 +20,6 @@ import os
 import subprocess
 from pathlib import Path
 
-from google.api_core import exceptions as gexc
-
 from devstack.stack import BUCKETS, DEV_STATE, PROJECT, REPO
 from receiptbot import layout
 from receiptbot import logs as log
@@ -69,33 +67,27 @@ def deployment_names(tf_dir: Path = TF_DIR) -> dict[str, str]:
 def failed_events(s: Settings) -> list[ReceiptUploaded]:
     """Every receipt kept under failed/ (failed/<rid>/event.json beside failed/<rid>/photo)."""
     events = []
-    for blob in storage.client().bucket(s.raw_bucket).list_blobs(prefix=layout.FAILED_PREFIX, **storage.CALL):
-        rid = blob.name.removeprefix(layout.FAILED_PREFIX).split("/", 1)[0]
-        if blob.name == layout.failed_event(rid):
-            events.append(ReceiptUploaded.model_validate_json(blob.download_as_bytes(**storage.CALL)))
+    for name in storage.names(s.raw_bucket, layout.FAILED_PREFIX):
+        rid = name.removeprefix(layout.FAILED_PREFIX).split("/", 1)[0]
+        if name == layout.failed_event(rid):
+            events.append(ReceiptUploaded.model_validate_json(storage.read(s.raw_bucket, name)))
     return events
 
 
 def replay_one(s: Settings, event: ReceiptUploaded) -> bool:
     """Send one kept receipt through again; False when its photo is gone for good."""
     rid = event.receipt_id
-    bucket = storage.client().bucket(s.raw_bucket)
-    if not storage.exists(s.raw_bucket, event.raw_object):
-        try:
-            bucket.copy_blob(bucket.blob(layout.failed_photo(rid)), bucket, event.raw_object, **storage.CALL)
-        except gexc.NotFound:
-            log.error("replay: neither the raw photo nor its failed/ copy exists, skipped", receipt_id=rid)
-            return False
-    try:
-        storage.blob(s.work_bucket, layout.claim("answer", rid)).delete(**storage.CALL)
-    except gexc.NotFound:
-        pass  # never claimed (e.g. dead-lettered before any answer was tried)
+    if not storage.exists(s.raw_bucket, event.raw_object) and not storage.copy(
+        s.raw_bucket, layout.failed_photo(rid), event.raw_object
+    ):
+        log.error("replay: neither the raw photo nor its failed/ copy exists, skipped", receipt_id=rid)
+        return False
+    # Clear the answer claim so the receipt can be answered again (it may never have been claimed,
+    # e.g. dead-lettered before any answer was tried).
+    storage.delete(s.work_bucket, layout.claim("answer", rid))
     pubsub.publish(s.project, s.topic_uploaded, event)
     for name in (layout.failed_photo(rid), layout.failed_event(rid)):
-        try:
-            bucket.blob(name).delete(**storage.CALL)
-        except gexc.NotFound:
-            pass
+        storage.delete(s.raw_bucket, name)
     log.info("replay: receipt sent through the pipeline again", receipt_id=rid)
     return True
 
