@@ -24,7 +24,7 @@ build:  ## bundle each function with the shared receiptbot package into build/<f
 	$(PYTHON) -m tools.build_functions
 
 tf-check: infra-venv  ## terraform fmt, checkov, provider schema and wiring checks of infra/terraform
-	$(INFRA_VENV)/bin/python -m tools.tf_check --dir $(TF_DIR) --checkov $(CHECKOV_VENV)/bin/checkov
+	$(INFRA_VENV)/bin/python -m tools.tf.check --dir $(TF_DIR) --checkov $(CHECKOV_VENV)/bin/checkov
 
 set-webhook: venv  ## register the deployed webhook with Telegram (needs TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET)
 	$(PY) -m tools.set_webhook --tf-dir $(TF_DIR)

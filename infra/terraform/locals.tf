@@ -1,6 +1,5 @@
 # What gets built, as plain values computed from infra/pipeline.json and the variables.
-# Nothing here refers to a resource: `make tf-check` evaluates these locals with Terraform
-# itself (no provider needed) to check the wiring of every resource built from them.
+# (make tf-check evaluates them, with the resources, through Terraform itself: tools/tf/wiring.py.)
 
 locals {
   # The single source of truth for functions, topics, subscriptions and their limits, shared

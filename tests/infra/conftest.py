@@ -1,4 +1,4 @@
-"""Fixtures for the Terraform checks: run a script with the infra tool venv (made when missing)."""
+"""Fixtures for the Terraform checks: run a tool with the infra tool venv (made when missing)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ RunScript = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture(scope="session")
 def run_infra() -> RunScript:
-    """Runs tools/<name> (as a module) with .venv-infra's python (python-hcl2, cdktn-provider-google)."""
+    """Runs `python -m tools.<module>` with .venv-infra's python (python-hcl2, cdktn-provider-google)."""
     subprocess.run(["make", "-s", "infra-venv"], cwd=REPO, check=True, timeout=1800)
     python = REPO / ".venv-infra" / "bin" / "python"
 
-    def run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
-        argv = [str(python), "-m", f"tools.{script.removesuffix('.py')}", *args]
+    def run(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+        argv = [str(python), "-m", f"tools.{module}", *args]
         return subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=600, check=False)
 
     return run

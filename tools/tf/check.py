@@ -1,10 +1,7 @@
 """`make tf-check`: the offline checks of infra/terraform, with one summary line at the end.
 
-- terraform fmt -check;
-- checkov (0 failed checks; a skip needs a written reason beside it);
-- the provider schema check (tools/tf_schema.py);
-- the wiring checks (tools/tf_wiring.py).
-
+terraform fmt -check; checkov (0 failed checks; a skip needs a written reason beside it); the provider
+schema check (tools/tf/schema.py); the wiring checks (tools/tf/wiring.py).
 Last line: tf-check fmt=ok checkov_failed=N schema_errors=N wiring_errors=N (exit 1 unless all pass).
 """
 
@@ -18,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools import tf_schema, tf_wiring
+from tools.tf import schema, wiring
 
 # A checkov skip comment, and the reason it must carry after the second colon.
 _SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
@@ -34,21 +31,6 @@ def unexplained_skips(tf_dir: Path) -> list[str]:
     return found
 
 
-def start_checkov(checkov: str, tf_dir: Path) -> subprocess.Popen[str]:
-    argv = [
-        checkov,
-        "-d",
-        str(tf_dir),
-        "--framework",
-        "terraform",
-        "--skip-download",
-        "--quiet",
-        "-o",
-        "json",
-    ]
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
 def checkov_failures(process: subprocess.Popen[str]) -> list[str]:
     out, err = process.communicate(timeout=300)
     try:
@@ -60,9 +42,8 @@ def checkov_failures(process: subprocess.Popen[str]) -> list[str]:
         return ["checkov passed no check: did it read the module?"]
     failures = []
     for item in reports:
-        summary = item.get("summary", {})
-        if summary.get("parsing_errors"):
-            failures.append(f"checkov: {summary['parsing_errors']} file(s) it could not parse")
+        if item.get("summary", {}).get("parsing_errors"):
+            failures.append(f"checkov: {item['summary']['parsing_errors']} file(s) it could not parse")
         for check in item.get("results", {}).get("failed_checks", []):
             where = f"{check['resource']} ({check['file_path']})"
             failures.append(f"checkov {check['check_id']} {where}: {check['check_name']}")
@@ -79,24 +60,35 @@ def main() -> int:
         print("terraform is not installed (https://developer.hashicorp.com/terraform/install)")
         print("tf-check fmt=missing checkov_failed=? schema_errors=? wiring_errors=?")
         return 1
-    checkov = start_checkov(args.checkov, args.dir)  # the slowest step runs meanwhile
-    fmt = subprocess.run(
-        ["terraform", "fmt", "-check", "-recursive", "-diff", str(args.dir)],
-        capture_output=True,
+    checkov = subprocess.Popen(  # the slowest step runs meanwhile
+        [
+            args.checkov,
+            "-d",
+            str(args.dir),
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "--quiet",
+            "-o",
+            "json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
+    )
+    fmt = subprocess.run(
+        ["terraform", "fmt", "-check", "-recursive", "-diff", str(args.dir)], capture_output=True, text=True
     )
     if fmt.returncode != 0:
         print(fmt.stdout + fmt.stderr)
-    schema_errors = tf_schema.check_dir(args.dir)
-    wiring_errors = tf_wiring.check_dir(args.dir)
+    schema_errors = schema.check_dir(args.dir, schema.ProviderSchema.load())
+    wiring_errors = wiring.check_dir(args.dir)
     checkov_failed = checkov_failures(checkov) + unexplained_skips(args.dir)
 
     for error in checkov_failed + schema_errors + wiring_errors:
         print(error)
-    fmt_state = "ok" if fmt.returncode == 0 else "failed"
     print(
-        f"tf-check fmt={fmt_state} checkov_failed={len(checkov_failed)} "
+        f"tf-check fmt={'ok' if fmt.returncode == 0 else 'failed'} checkov_failed={len(checkov_failed)} "
         f"schema_errors={len(schema_errors)} wiring_errors={len(wiring_errors)}"
     )
     return 0 if fmt.returncode == 0 and not (checkov_failed or schema_errors or wiring_errors) else 1
