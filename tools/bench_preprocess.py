@@ -4,7 +4,7 @@ Times ``prepare`` per image on 12-megapixel (4032x3024) and 1280 px phone photos
 the scans in RECEIPTS_DIR, and measures the peak memory of a fresh process preparing one ~20 MB
 upload. Runs on one core (CPU affinity and cv2.setNumThreads(1)).
 
-    RECEIPTS_DIR=../shared/receipts/dev python -m tools.bench_preprocess [--reader gemini|ocr]
+    RECEIPTS_DIR=../shared/receipts/dev python -m tools.bench_preprocess [--reader gemini|tesseract]
 
 Last line: bench-preprocess ms_12mp_median=<ms> ms_1280_median=<ms> peak_mib=<MiB>
 """
@@ -24,12 +24,12 @@ import cv2
 import numpy as np
 
 from receiptbot.config import Settings
-from receiptbot.reading.imaging import prepare
+from receiptbot.reading.imaging import READERS, PreparedImage, prepare
 from tools.phone_photos import phone_photo
 
 ROOT = Path(__file__).resolve().parent.parent
 
-MAX_UPLOAD = Settings.max_upload_bytes
+DEFAULTS = Settings.model_construct()  # the deployed settings: the upload limits preprocess passes
 
 # Runs in a fresh interpreter, so the peak covers one prepare() call and nothing of the benchmark.
 # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report this
@@ -40,10 +40,12 @@ def hwm_kib():
     return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
 import cv2
 cv2.setNumThreads(1)
+from receiptbot.config import Settings
 from receiptbot.reading.imaging import prepare
+limits = Settings.model_construct()
 data = open(sys.argv[1], "rb").read()
 base = hwm_kib()
-result = prepare(data, reader=sys.argv[2])
+result = prepare(data, reader=sys.argv[2], max_bytes=limits.max_upload_bytes, max_pixels=limits.max_pixels)
 print(json.dumps({"base_kib": base, "peak_kib": hwm_kib(), "size": [result.width, result.height]}))
 """
 
@@ -58,14 +60,18 @@ def timings(photos: list[bytes], reader: str, repeats: int) -> list[float]:
     """CPU milliseconds per prepare() call. prepare() runs on one thread, so on an idle core this is
     its wall time; on a shared, busy machine wall time would mostly measure the neighbours."""
     for photo in photos:  # warm-up: first calls pay for lazy initialisation
-        prepare(photo, reader=reader)
+        prepare_deployed(photo, reader)
     out = []
     for _ in range(repeats):
         for photo in photos:
             start = time.thread_time()
-            prepare(photo, reader=reader)
+            prepare_deployed(photo, reader)
             out.append((time.thread_time() - start) * 1000)
     return out
+
+
+def prepare_deployed(photo: bytes, reader: str) -> PreparedImage:
+    return prepare(photo, reader, max_bytes=DEFAULTS.max_upload_bytes, max_pixels=DEFAULTS.max_pixels)
 
 
 def big_upload(photo: bytes) -> bytes:
@@ -77,7 +83,7 @@ def big_upload(photo: bytes) -> bytes:
     for sigma in (2, 4, 6, 8, 12):  # more noise, more bytes: keep the largest under the limit
         noisy = cv2.add(img, rng.normal(0, sigma, img.shape).astype(np.int16), dtype=cv2.CV_8U)
         data = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes()
-        if len(data) > MAX_UPLOAD:
+        if len(data) > DEFAULTS.max_upload_bytes:
             break
         best = data
     return best
@@ -101,7 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_dir = os.environ.get("RECEIPTS_DIR") or ROOT.parent / "shared/receipts/dev"
     parser.add_argument("--receipts", type=Path, default=Path(default_dir))
-    parser.add_argument("--reader", choices=("gemini", "ocr"), default="gemini")
+    parser.add_argument("--reader", choices=READERS, default="gemini")
     parser.add_argument("--scans", type=int, default=6, help="how many scans to photograph")
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()

@@ -1,7 +1,7 @@
 """Measure the offline engine on a folder of receipts whose file names carry the ground truth.
 
 File names: MERCHANT_DDMMYYYY_NUMITEMS_TOTALCENTS.jpg (e.g. lidl_07042020_06_01569.jpg). Each
-image goes through the pipeline's own preparation for the OCR reader, then the offline engine.
+image goes through the pipeline's own preparation for the Tesseract reader, then the offline engine.
 Prints a per-receipt table, per-field accuracy, and as its last line:
 
     eval-extract n=<count> total=<0..1> date=<0..1> merchant=<0..1> seconds_median=<s>
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import sys
@@ -24,9 +23,9 @@ from decimal import Decimal
 from multiprocessing import Pool
 from pathlib import Path
 
-from receiptbot.reading import imaging
 from receiptbot.reading.ocr import tesseract
 from receiptbot.reading.ocr.parser import fold_name
+from tools.eval import cpu_seconds, prepare_offline, truth_from_name
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -63,29 +62,25 @@ class Row:
 
 def truth(path: Path) -> Row:
     """Ground truth from MERCHANT_DDMMYYYY_NUMITEMS_TOTALCENTS.jpg."""
-    merchant, ddmmyyyy, _items, cents = path.name.split(".")[0].split("_")  # "x.normal.jpg" too
-    day = f"{ddmmyyyy[4:]}-{ddmmyyyy[2:4]}-{ddmmyyyy[:2]}"
-    return Row(path.name, merchant, day, Decimal(int(cents)) / 100)
+    known = truth_from_name(path.name)
+    if known is None:
+        raise ValueError(f"{path.name} is not named MERCHANT_DDMMYYYY_NUMITEMS_TOTALCENTS.jpg")
+    return Row(path.name, known.merchant, known.date, known.total)
 
 
 def evaluate(job: tuple[Path, int, str]) -> Row:
     path, psm, languages = job
     row = truth(path)
-    started, cpu_started = time.perf_counter(), _cpu()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     try:
-        image = imaging.prepare(path.read_bytes(), reader="ocr").jpeg  # as extract gets it
+        image = prepare_offline(path.read_bytes()).jpeg  # as extract gets it
         receipt = tesseract.read_receipt(image, languages=languages, psm=psm)
     except Exception as exc:  # one bad receipt is a miss in the table, not the end of the run
         row.error = f"{type(exc).__name__}: {exc}"[:60]
     else:
         row.got_merchant, row.got_date, row.got_total = receipt.merchant.name, receipt.date, receipt.total
-    row.seconds, row.cpu_seconds = time.perf_counter() - started, _cpu() - cpu_started
+    row.seconds, row.cpu_seconds = time.perf_counter() - started, cpu_seconds() - cpu_started
     return row
-
-
-def _cpu() -> float:
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def mark(ok: bool) -> str:

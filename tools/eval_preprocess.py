@@ -3,7 +3,7 @@
 For each scan in RECEIPTS_DIR (named MERCHANT_DDMMYYYY_NUMITEMS_TOTALCENTS.jpg) a phone photo is
 synthesised with a fixed seed (tools/phone_photos.py), plus a handful of hard cases. The engine
 then reads three inputs per photo: the flat scan, the photo merely decoded to grayscale, and the
-photo after ``prepare(reader="ocr")``. A preprocessing rejection counts as a miss.
+photo after ``prepare(reader="tesseract")``. A preprocessing rejection counts as a miss.
 
     RECEIPTS_DIR=../shared/receipts/dev python -m tools.eval_preprocess
 
@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from receiptbot.reading.imaging import ImageRejected, prepare
-from tools.eval_extract import DEFAULT_DIR, truth
+from tools.eval_extract import DEFAULT_DIR, DEFAULTS, truth
 from tools.phone_photos import CASES, phone_photo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,9 @@ def run(task: Task) -> dict[str, object]:
     inputs: dict[str, bytes | None] = {"flat": scan, "photo": grayscale_png(photo)}
     row: dict[str, object] = {"name": task.scan.stem, "case": task.case, "rejected": ""}
     try:
-        inputs["preprocessed"] = prepare(photo, reader="ocr").jpeg
+        inputs["preprocessed"] = prepare(
+            photo, reader="tesseract", max_bytes=DEFAULTS.max_upload_bytes, max_pixels=DEFAULTS.max_pixels
+        ).jpeg
     except ImageRejected as exc:
         inputs["preprocessed"] = None
         row["rejected"] = exc.reason

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import copy
 import threading
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from google import genai
 from google.genai import errors, types
 from pydantic import ValidationError
 
-from receiptbot.config import Settings
 from receiptbot.reading.model import PermanentEngineError, Receipt
 
 PROMPT = """You read photos of receipts: shop receipts (cash register slips), utility and payment
@@ -33,17 +33,32 @@ Fill the JSON schema from what is printed. Rules:
 - Leave a field null when it is not on the receipt. Never invent values."""
 
 
+@dataclass(frozen=True)
+class GeminiConfig:
+    """What the engine needs to reach Gemini: an API key, or Vertex AI (project and location)."""
+
+    model: str  # e.g. "gemini-2.5-flash"
+    api_key: str = field(repr=False)  # a secret: never in a repr, so never in a log line
+    use_vertex_ai: bool
+    project: str
+    location: str
+    base_url: str  # "" for Google's own endpoint; the local stand-in's address on the stack
+    timeout_seconds: int
+
+
 @lru_cache(maxsize=1)
-def _client(api_key: str, use_vertex_ai: bool, project: str, location: str, base_url: str, timeout_ms: int):
+def _client(config: GeminiConfig) -> genai.Client:
     # One attempt per delivery: retries belong to Pub/Sub, whose backoff outlives this instance.
     http = types.HttpOptions(
-        timeout=timeout_ms,
-        base_url=base_url or None,
+        timeout=config.timeout_seconds * 1000,
+        base_url=config.base_url or None,
         retry_options=types.HttpRetryOptions(attempts=1),
     )
-    if use_vertex_ai:
-        return genai.Client(vertexai=True, project=project, location=location, http_options=http)
-    return genai.Client(api_key=api_key, http_options=http)
+    if config.use_vertex_ai:
+        return genai.Client(
+            vertexai=True, project=config.project, location=config.location, http_options=http
+        )
+    return genai.Client(api_key=config.api_key, http_options=http)
 
 
 # Instances take several receipts at once: without the lock, the first concurrent calls each built
@@ -52,17 +67,10 @@ def _client(api_key: str, use_vertex_ai: bool, project: str, location: str, base
 _client_lock = threading.Lock()
 
 
-def client(s: Settings) -> genai.Client:
+def client(config: GeminiConfig) -> genai.Client:
     """One Client per instance, shared by its threads."""
     with _client_lock:
-        return _client(
-            s.gemini_api_key.get_secret_value(),
-            s.use_vertex_ai,
-            s.project,
-            s.vertex_location,
-            s.gemini_base_url,
-            s.gemini_timeout_seconds * 1000,
-        )
+        return _client(config)
 
 
 # The response schema, generated from the Receipt model once per instance. Given the model class
@@ -79,13 +87,13 @@ def request_config() -> types.GenerateContentConfig:
     )
 
 
-def read_receipt(image: bytes, s: Settings, mime_type: str = "image/jpeg") -> Receipt:
+def read_receipt(image: bytes, config: GeminiConfig, mime_type: str = "image/jpeg") -> Receipt:
     contents = [types.Part.from_bytes(data=image, mime_type=mime_type), PROMPT]
-    gemini = client(s)  # held for the whole call: a Client closes its connections when collected
+    gemini = client(config)  # held for the whole call: a Client closes its connections when collected
     for attempt in (1, 2):  # a malformed answer gets one more try
         try:
             response = gemini.models.generate_content(
-                model=s.gemini_model, contents=contents, config=request_config()
+                model=config.model, contents=contents, config=request_config()
             )
         except errors.ClientError as exc:
             if exc.code == 429:

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from receiptbot.reading.fiscal import FiscalQR
-from receiptbot.reading.model import Receipt, Warning
+from receiptbot.reading.model import Check, Receipt
 
 # ISO 4217 active codes.
 _ISO_4217_CODES = """
@@ -27,41 +27,41 @@ ITEMS_SUM_TOLERANCE = Decimal("0.01")
 
 def check(
     receipt: Receipt, fiscal_qr: FiscalQR | None, today: dt.date | None = None
-) -> tuple[Receipt, list[Warning]]:
+) -> tuple[Receipt, list[Check]]:
     """The receipt with the QR code's facts applied, and the warnings to show."""
     today = today or dt.date.today()
-    warnings: list[Warning] = []
+    warnings: list[Check] = []
     receipt = receipt.model_copy(deep=True)
 
     if fiscal_qr is not None:
         qr_total = Decimal(fiscal_qr.total)
         if receipt.total is not None and receipt.total != qr_total:
             warnings.append(
-                Warning(code="qr_total", values={"qr_total": str(qr_total), "total": str(receipt.total)})
+                Check(code="qr_total", values={"qr_total": str(qr_total), "total": str(receipt.total)})
             )
         if receipt.date and receipt.date != fiscal_qr.date:
-            warnings.append(Warning(code="qr_date", values={"qr_date": fiscal_qr.date, "date": receipt.date}))
+            warnings.append(Check(code="qr_date", values={"qr_date": fiscal_qr.date, "date": receipt.date}))
         receipt.total, receipt.date = qr_total, fiscal_qr.date
         receipt.time = fiscal_qr.time or receipt.time
         receipt.currency = receipt.currency or "RUB"
 
     if receipt.total is None:
-        warnings.append(Warning(code="no_total"))
+        warnings.append(Check(code="no_total"))
     amounts = [item.amount for item in receipt.items if item.amount is not None]
     if receipt.total is not None and amounts and len(amounts) == len(receipt.items):
         items_sum = sum(amounts, Decimal(0))
         if abs(items_sum - receipt.total) > ITEMS_SUM_TOLERANCE:
             warnings.append(
-                Warning(code="items_sum", values={"items_sum": str(items_sum), "total": str(receipt.total)})
+                Check(code="items_sum", values={"items_sum": str(items_sum), "total": str(receipt.total)})
             )
     if receipt.date:
         try:
             if dt.date.fromisoformat(receipt.date) > today:
-                warnings.append(Warning(code="future_date", values={"date": receipt.date}))
+                warnings.append(Check(code="future_date", values={"date": receipt.date}))
         except ValueError:
             receipt.date = None  # not a date at all: better none than a wrong one
     if receipt.currency:
         receipt.currency = receipt.currency.strip().upper()
         if receipt.currency not in ISO_4217:
-            warnings.append(Warning(code="currency", values={"currency": receipt.currency}))
+            warnings.append(Check(code="currency", values={"currency": receipt.currency}))
     return receipt, warnings

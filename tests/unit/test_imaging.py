@@ -13,12 +13,20 @@ from helpers import SHARED_RECEIPTS
 from PIL import Image
 from synthetic import FISCAL, encode, synthetic_scan
 
+from receiptbot.config import Settings
 from receiptbot.reading.fiscal import parse_fiscal_qr
 from receiptbot.reading.imaging import REJECTION_REASONS, ImageRejected, PreparedImage, prepare
 from tools.phone_photos import CASES, phone_photo
 
 DEV = SHARED_RECEIPTS
 needs_dev = pytest.mark.skipif(not DEV.is_dir(), reason=f"the shared receipt scans are not at {DEV}")
+DEFAULTS = Settings.model_construct()  # the deployed settings: the upload limits preprocess passes
+
+
+def prepared(data: bytes, reader: str = "gemini", **limits: int) -> PreparedImage:
+    """prepare() with the deployed upload limits, unless the test sets one."""
+    limits = {"max_bytes": DEFAULTS.max_upload_bytes, "max_pixels": DEFAULTS.max_pixels, **limits}
+    return prepare(data, reader, **limits)
 
 
 def pil_bytes(img: Image.Image, fmt: str, **kwargs: object) -> bytes:
@@ -55,9 +63,9 @@ def animated_gif() -> bytes:
     return pil_bytes(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
 
 
-def rejection(data: bytes, **kwargs: object) -> str:
+def rejection(data: bytes, **limits: int) -> str:
     with pytest.raises(ImageRejected) as caught:
-        prepare(data, **kwargs)
+        prepared(data, **limits)
     assert caught.value.reason in REJECTION_REASONS
     return caught.value.reason
 
@@ -101,14 +109,14 @@ def test_mangled_jpegs_never_crash() -> None:
         for pos in rng.integers(0, len(data), size=int(rng.integers(1, 40))):
             data[pos] = int(rng.integers(0, 256))
         try:
-            assert isinstance(prepare(bytes(data)), PreparedImage)
+            assert isinstance(prepared(bytes(data)), PreparedImage)
         except ImageRejected as rejected:
             assert rejected.reason in REJECTION_REASONS
 
 
 def test_unknown_reader_is_a_programming_error() -> None:
     with pytest.raises(ValueError):
-        prepare(encode(synthetic_scan()), reader="llava")
+        prepared(encode(synthetic_scan()), reader="llava")
 
 
 def check_output(result: PreparedImage, max_long: int) -> np.ndarray:
@@ -126,26 +134,26 @@ def test_cmyk_jpeg_and_16_bit_png_are_read() -> None:
     deep = encode((scan[..., 0].astype(np.uint16) * 257), ".png")
     assert Image.open(io.BytesIO(deep)).mode.startswith("I;16")
     for data in (cmyk, deep):
-        check_output(prepare(data), max_long=2048)
+        check_output(prepared(data), max_long=2048)
 
 
 def test_exif_orientation_is_applied() -> None:
     sideways = Image.fromarray(np.ascontiguousarray(np.rot90(synthetic_scan()[..., 0])))  # stored lying down
     exif = Image.Exif()
     exif[0x0112] = 8  # "rotate 90 degrees counter-clockwise to view"
-    result = prepare(pil_bytes(sideways, "JPEG", exif=exif))
+    result = prepared(pil_bytes(sideways, "JPEG", exif=exif))
     assert result.height > result.width
 
 
 def test_phone_photo_is_flattened_and_sized_per_reader() -> None:
     photo = phone_photo(encode(synthetic_scan()), seed=3)
-    gemini = prepare(photo, reader="gemini")
-    ocr = prepare(photo, reader="ocr")
+    gemini = prepared(photo, reader="gemini")
+    tesseract = prepared(photo, reader="tesseract")
     img = check_output(gemini, max_long=2048)
     # Cropped to the paper: the output is about the receipt's aspect ratio (1500 / 640), not 4:3.
     assert 1.8 < gemini.height / gemini.width < 3.0
     assert np.median(img) > 200  # the paper is white after evening out the light
-    assert ocr.height > gemini.height  # small print is upscaled for OCR
+    assert tesseract.height > gemini.height  # small print is upscaled for OCR
     assert len(gemini.jpeg) < 250_000
     assert gemini.fiscal_qr is None
 
@@ -157,7 +165,7 @@ def test_blurred_photo_is_rejected() -> None:
 
 def test_fiscal_qr_is_read_from_a_photo() -> None:
     photo = phone_photo(encode(synthetic_scan(FISCAL)), seed=5)
-    qr = prepare(photo).fiscal_qr
+    qr = prepared(photo).fiscal_qr
     assert qr is not None
     assert (qr.date, qr.time, qr.total) == ("2024-01-15", "18:30", "1234.50")
     assert (qr.fn, qr.fd, qr.fp, qr.kind) == ("9289000100123456", "12345", "1234567890", 1)
@@ -187,16 +195,16 @@ def test_every_dev_scan_and_its_photos_pass_the_quality_gate() -> None:
     assert scans
     for i, scan in enumerate(scans):
         data = scan.read_bytes()
-        check_output(prepare(data), max_long=2048)
+        check_output(prepared(data), max_long=2048)
         case = CASES[i % len(CASES)]
         photo = phone_photo(data, seed=i, case=case)
-        check_output(prepare(photo), max_long=2048)
+        check_output(prepared(photo), max_long=2048)
 
 
 @needs_dev
-def test_dev_photo_for_ocr_is_bigger_than_the_photo() -> None:
+def test_dev_photo_for_tesseract_is_bigger_than_the_photo() -> None:
     scan = sorted(DEV.glob("*.jpg"))[0]
     photo = phone_photo(scan.read_bytes(), seed=0)
-    result = prepare(photo, reader="ocr")
+    result = prepared(photo, reader="tesseract")
     check_output(result, max_long=8000)
     assert result.height > 1280

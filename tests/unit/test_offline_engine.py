@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 from helpers import SHARED_RECEIPTS
 
+from receiptbot.config import Settings
 from receiptbot.reading import imaging
 from receiptbot.reading.ocr import tesseract
 
 DEV = SHARED_RECEIPTS
 # Two layouts: a card payment with its slip, and cash handed over with change given back.
 SCANS = ["lidl_07042020_06_01569.jpg", "aldi_18042020_11_00883.jpg"]
+DEFAULTS = Settings.model_construct()  # the deployed settings: the upload limits preprocess passes
 
 pytestmark = [
     pytest.mark.skipif(not DEV.is_dir(), reason=f"the shared dev scans are not at {DEV}"),
@@ -23,7 +25,9 @@ pytestmark = [
 @pytest.mark.parametrize("name", SCANS)
 def test_reads_total_and_date_named_in_the_file(name: str) -> None:
     merchant, ddmmyyyy, _items, cents = Path(name).stem.split("_")
-    image = imaging.prepare((DEV / name).read_bytes(), reader="ocr").jpeg
+    scan = (DEV / name).read_bytes()
+    limits = {"max_bytes": DEFAULTS.max_upload_bytes, "max_pixels": DEFAULTS.max_pixels}
+    image = imaging.prepare(scan, reader="tesseract", **limits).jpeg
 
     receipt = tesseract.read_receipt(image)
 

@@ -3,8 +3,8 @@
 OCR of thermal prints is noisy, so no single line is trusted on its own. Every field is chosen
 by weighing evidence from the whole receipt: the total is the amount that the most lines agree
 on (the "SUMME" line, the card payment slip, the tax table, cash given minus change, the sum of
-the items); the date is the valid date printed most often. Keyword lists are module constants so
-a new language or chain is one line.
+the items); the date is the valid date printed most often. The words it looks for are data, in
+keywords.py, so a new language or chain is one line there.
 """
 
 from __future__ import annotations
@@ -17,132 +17,16 @@ from datetime import date as Date
 from decimal import Decimal
 
 from receiptbot.reading.model import FiscalData, Item, Merchant, Receipt, TaxLine
-
-# Words that introduce the amount to pay (de, en, ru). Matched as whole words, case-insensitive.
-TOTAL_WORDS = (
-    "SUMME",
-    "ZU ZAHLEN",
-    "GESAMT",
-    "GESAMTBETRAG",
-    "ENDBETRAG",
-    "TOTAL",
-    "GRAND TOTAL",
-    "AMOUNT DUE",
-    "BALANCE DUE",
-    "ИТОГ",
-    "ИТОГО",
-    "К ОПЛАТЕ",
-    "ВСЕГО",
-    "СУММА",
-)
-# Sums before tax or discount: not the total.
-SUBTOTAL_WORDS = ("SUBTOTAL", "SUB TOTAL", "SUB-TOTAL", "ZWISCHENSUMME", "ПОДЫТОГ")
-# Lines that show what was paid by card; on a card slip the amount equals the total.
-CARD_WORDS = (
-    "KARTE",
-    "KREDITKARTE",
-    "EC-KARTE",
-    "EC",
-    "GIROCARD",
-    "MASTERCARD",
-    "MAESTRO",
-    "VISA",
-    "AMEX",
-    "LASTSCHRIFT",
-    "ELEC",
-    "ELV",
-    "BETRAG",
-    "CARD",
-    "DEBIT",
-    "CREDIT",
-    "БЕЗНАЛИЧНЫМИ",
-    "КАРТА",
-    "КАРТОЙ",
-    "ЭЛЕКТРОННЫМИ",
-)
-# Cash handed over and change given back: never the total (the "BAR 20,00" trap).
-CASH_GIVEN_WORDS = (
-    "BAR",
-    "BARGELD",
-    "GEGEBEN",
-    "CASH",
-    "TENDERED",
-    "НАЛИЧНЫМИ",
-    "НАЛИЧНЫЕ",
-    "ПОЛУЧЕНО",
-)
-CHANGE_WORDS = ("RÜCKGELD", "RUCKGELD", "ZURÜCK", "ZURUCK", "WECHSELGELD", "CHANGE", "СДАЧА")
-# Tax table words: its "total" row repeats the gross total, but its other numbers are not items.
-TAX_WORDS = ("MWST", "MWST.", "MEHRWERTST", "UST", "STEUER", "VAT", "TAX", "НДС", "НАЛОГ")
-
-# Well-known chains (DE, RU, EN retail), matched anywhere on the receipt, also inside a web
-# domain or e-mail address: OCR often cannot read a logo, but the footer names the shop.
-# name -> extra spellings (lower case, without umlauts/ё). Short or common words carry a
-# pattern that needs more context, so "Netto" in a tax table is not a shop.
-CHAINS: dict[str, tuple[str, ...]] = {
-    "ALDI": ("aldi",),
-    "LIDL": ("lidl",),
-    "REWE": ("rewe",),
-    "EDEKA": ("edeka",),
-    "Kaufland": ("kaufland",),
-    "Netto": ("netto marken-discount", "netto-online", "netto city"),
-    "Penny": ("penny",),
-    "real": ("real gmbh", "real,-", "real.de", "real sb"),
-    "Marktkauf": ("marktkauf",),
-    "Norma": ("norma lebensmittel", "norma.de"),
-    "Globus": ("globus",),
-    "IKEA": ("ikea",),
-    "Hornbach": ("hornbach",),
-    "OBI": ("obi markt", "obi.de", "obi baumarkt"),
-    "Bauhaus": ("bauhaus",),
-    "toom": ("toom", "toom baumarkt"),
-    "Hagebau": ("hagebau",),
-    "ROLLER": ("roller.de", "roller gmbh"),
-    "Poco": ("poco.de", "poco einrichtung"),
-    "Rossmann": ("rossmann",),
-    "dm": ("dm-drogerie", "dm.de", "dm drogerie"),
-    "Müller": ("mueller drogerie", "mueller.de"),
-    "MediaMarkt": ("mediamarkt", "media markt"),
-    "Saturn": ("saturn.de", "saturn electro"),
-    "Tchibo": ("tchibo",),
-    "Deichmann": ("deichmann",),
-    "H&M": ("h&m", "hm.com"),
-    "C&A": ("c&a",),
-    "Apotheke": ("apotheke", "pharmacy", "аптека"),
-    "Пятёрочка": ("пятерочка", "5ka.ru", "агроторг"),
-    "Магнит": ("магнит", "тандер", "magnit"),
-    "Перекрёсток": ("перекресток", "perekrestok"),
-    "ВкусВилл": ("вкусвилл", "vkusvill"),
-    "Лента": ("лента", "lenta.com"),
-    "Ашан": ("ашан", "auchan"),
-    "Дикси": ("дикси",),
-    "Метро": ("metro cash", "метро кэш"),
-    "Азбука вкуса": ("азбука вкуса",),
-    "Walmart": ("walmart", "wal-mart"),
-    "Target": ("target.com", "target store"),
-    "Costco": ("costco",),
-    "Kroger": ("kroger",),
-    "Walgreens": ("walgreens",),
-    "CVS": ("cvs pharmacy", "cvs.com"),
-    "Tesco": ("tesco",),
-    "Sainsbury's": ("sainsbury",),
-    "Asda": ("asda",),
-    "Morrisons": ("morrisons",),
-    "Starbucks": ("starbucks",),
-    "McDonald's": ("mcdonald",),
-}
-
-# Currency evidence, strongest first: explicit codes and symbols, then words.
-CURRENCY_MARKS = (
-    ("EUR", ("€", "EUR", "EURO")),
-    ("RUB", ("₽", "RUB", "РУБ", "РУБ.", "Р.")),
-    ("USD", ("$", "USD", "US$")),
-    ("GBP", ("£", "GBP")),
-    ("CHF", ("CHF",)),
-    ("UAH", ("₴", "UAH", "ГРН")),
-    ("KZT", ("₸", "KZT", "ТГ")),
-    ("BYN", ("BYN",)),
-    ("PLN", ("PLN", "ZŁ", "ZL")),
+from receiptbot.reading.ocr.keywords import (
+    CARD_WORDS,
+    CASH_GIVEN_WORDS,
+    CHAINS,
+    CHANGE_WORDS,
+    CURRENCY_MARKS,
+    NOT_NAMES,
+    SUBTOTAL_WORDS,
+    TAX_WORDS,
+    TOTAL_WORDS,
 )
 
 _SLIP_AMOUNT = re.compile(
@@ -446,16 +330,13 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-_NOT_NAMES = ("EUR", "EURO", "KASSENBON", "QUITTUNG", "RECHNUNG", "КАССОВЫЙ ЧЕК", "ЧЕК", "RECEIPT")
-
-
 def _first_name_line(lines: list[_Line]) -> str | None:
     """The first line that reads like a name: mostly letters, no amount, not a heading word."""
     for line in lines:
         letters = len(_LAT.findall(line.text)) + len(_CYR.findall(line.text))
         words = [w for w in re.findall(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]{3,}", line.text)]
         wordy = words and letters >= 0.7 * len(line.text.replace(" ", "")) and not line.amounts
-        if wordy and line.upper.strip() not in _NOT_NAMES:
+        if wordy and line.upper.strip() not in NOT_NAMES:
             return line.text.strip(" |-_=.,")
     return None
 
