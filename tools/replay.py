@@ -99,6 +99,7 @@ def replay_failed(s: Settings | None = None) -> list[str]:
 
 
 def main() -> None:
+    log.setup()
     if os.environ.get("STORAGE_EMULATOR_HOST"):
         pass  # emulators of your own, already in the environment
     elif os.environ.get("GOOGLE_CLOUD_PROJECT"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
@@ -40,23 +40,6 @@ CLOUD_EVENT_HEADERS = {
     "ce-type": "google.cloud.pubsub.topic.v1.messagePublished",
     "ce-specversion": "1.0",
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_logging() -> Iterator[None]:
-    """create_app configures the process's logging (ff's dictConfig, then main.py's log.setup()):
-    give the next test the logging this one found."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    for handler in root.handlers[:]:
-        root.removeHandler(handler)
-        handler.close()
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
-    logging.captureWarnings(False)
-    settings.cache_clear()
 
 
 def start(name: str, monkeypatch: pytest.MonkeyPatch, step_run: Callable[..., object]) -> FlaskClient:
