@@ -158,7 +158,6 @@ class LocalStack:
             **os.environ,
             **self.emulator_env,
             **BUCKETS,
-            "PYTHONPATH": str(REPO),
             "PYTHONUNBUFFERED": "1",
             # As deployed (locals.tf; the Cloud Functions API sets it anyway): ff configures logging
             # the same way here, and receiptbot.logs.setup() replaces its handler (finding F1).

@@ -334,7 +334,7 @@ def import_seconds(function: str, modules: list[str]) -> tuple[float, float]:
         f"for m in {modules!r}: importlib.import_module(m)\n"
         "print(time.perf_counter() - t, time.process_time() - c)"
     )
-    env = {**os.environ, "PYTHONPATH": f"{REPO / 'functions' / function}{os.pathsep}{REPO}"}
+    env = {**os.environ, "PYTHONPATH": str(REPO / "functions" / function)}  # main.py; receiptbot is installed
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=REPO / "functions" / function,
