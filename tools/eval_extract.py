@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from receiptbot.reading.ocr import tesseract
 from receiptbot.reading.ocr.parser import fold_name
-from tools.eval import cpu_seconds, prepare_offline, truth_from_name
+from tools.eval import cpu_seconds, prepare_offline, tesseract_missing, truth_from_name
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -99,8 +98,7 @@ def main() -> int:
     if not files:
         print(f"eval-extract: skipped, no *.jpg receipts in {args.dir} (set RECEIPTS_DIR to such a folder)")
         return 0
-    if not shutil.which("tesseract"):
-        print("eval-extract: tesseract is not installed; run `make system-deps` first")
+    if tesseract_missing("eval-extract"):
         return 1
     print(f"{len(files)} receipts in {args.dir}; imaging.prepare, psm {args.psm}, {args.languages}")
 

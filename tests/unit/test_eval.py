@@ -1,0 +1,141 @@
+"""`make eval`'s scoring rules and output format, without the shared receipt images."""
+
+import io
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from synthetic import FISCAL, encode, synthetic_scan
+
+from tools import eval as receipt_eval
+from tools.eval import Reading, Truth
+
+SUMMARY = re.compile(
+    r"^eval set=(\S+) n=(\d+) total=(\d\.\d\d|-) date=(\d\.\d\d|-) merchant=(\d\.\d\d|-)"
+    r" currency=(\d\.\d\d|-) qr_found=(\d+)$"
+)
+
+
+@pytest.mark.parametrize(
+    ("read", "truth", "right"),
+    [
+        ("Дикси", 'АО "Дикси Юг"', True),  # the receipts' README's own example
+        ("Пятерочка", 'ООО "Агроторг" (Пятёрочка)', True),  # the brand in parentheses, ё as е
+        ("SPAR", 'ООО "ТД Интерторг" (SPAR)', True),
+        ("Перекрёсток", 'ЗАО ТД "Перекресток"', True),
+        ("LIDL", "Lidl GB", True),
+        ("MR.D.I.Y. (M) SDN. BHD.", "MR. D.I.Y. (M) SDN BHD", True),  # punctuation does not count
+        ("Kaufland Warenhandel GmbH", "kaufland", True),
+        ("Магнит", 'АО "Дикси Юг"', False),
+        ('ООО "Ромашка"', 'ООО "Буквоед"', False),  # a legal form in common makes no match
+        ("M", "MR. D.I.Y. (M) SDN BHD", False),  # too short to be found inside a name
+        ("", "Tesco", False),
+        (None, "Tesco", False),
+    ],
+)
+def test_merchant_matches_loosely(read: str | None, truth: str, right: bool) -> None:
+    assert receipt_eval.merchant_matches(read, truth) is right
+
+
+@pytest.mark.parametrize(
+    ("read", "truth", "right"),
+    [
+        ("19.9", "19.90", True),
+        ("129.90", "129.89", False),
+        ("1234.50", "1234.5", True),
+        (None, "4.75", False),
+    ],
+)
+def test_totals_match_to_the_cent(read: str | None, truth: str, right: bool) -> None:
+    assert receipt_eval.totals_match(Decimal(read) if read else None, Decimal(truth)) is right
+
+
+def reading(truth: Truth, **read: object) -> Reading:
+    return Reading("mini", truth, **read)  # type: ignore[arg-type]
+
+
+def test_a_field_with_unknown_truth_is_neither_right_nor_wrong() -> None:
+    cropped = Truth("tesco.jpg", "Tesco", None, Decimal("19.64"), "GBP")
+    full = Truth("lidl.jpg", "Lidl GB", "2024-05-16", Decimal("28.64"), "GBP")
+    readings = [
+        reading(cropped, total=Decimal("19.64"), date="2024-05-16", merchant="TESCO", currency="gbp"),
+        reading(full, total=Decimal("28.46"), date="2024-05-16", qr=True),
+    ]
+
+    assert readings[0].correct("date") is None
+    assert [r.correct("date") for r in readings[1:]] == [True]
+    assert receipt_eval.tally(readings, "date") == (1, 1)  # the denominator: known dates only
+    assert receipt_eval.tally(readings, "total") == (1, 2)
+    assert receipt_eval.summary_line("mini", readings) == (
+        "eval set=mini n=2 total=0.50 date=1.00 merchant=0.50 currency=0.50 qr_found=1"
+    )
+
+
+def test_dev_names_carry_the_truth() -> None:
+    assert receipt_eval.truth_from_name("lidl_07042020_06_01569.jpg") == Truth(
+        "lidl_07042020_06_01569.jpg", "lidl", "2020-04-07", Decimal("15.69"), "EUR"
+    )
+    assert receipt_eval.truth_from_name("IMG_0001.jpg") is None
+
+
+def test_truth_tsv_empty_cells_are_unknown(tmp_path: Path) -> None:
+    (tmp_path / "truth.tsv").write_text(
+        "file\tmerchant\tdate_iso\ttotal\tcurrency\ntesco.jpeg\tTesco\t\t19.50\tGBP\nx.jpg\t\t\t\t\n"
+    )
+
+    assert receipt_eval.find_sets(tmp_path) == [
+        (
+            tmp_path.name,
+            tmp_path,
+            [
+                Truth("tesco.jpeg", "Tesco", None, Decimal("19.50"), "GBP"),
+                Truth("x.jpg", None, None, None, None),
+            ],
+        )
+    ]
+
+
+def test_tsv_has_what_was_read_and_empty_cells_for_unknown() -> None:
+    truth = Truth("a.jpg", "Tesco", None, Decimal("19.50"), "GBP")
+    readings = [
+        reading(
+            truth, total=Decimal("19.5"), date="2024-01-15", merchant="Tesco\tStores", currency="GBP", qr=True
+        ),
+        reading(truth, note="rejected: blurry"),
+    ]
+    several, one = io.StringIO(), io.StringIO()
+
+    receipt_eval.write_tsv(several, readings, with_set=True)
+    receipt_eval.write_tsv(one, readings[1:], with_set=False)
+
+    assert several.getvalue().splitlines() == [
+        "set\tfile\ttotal\tdate\tmerchant\tcurrency\tqr",
+        "mini\ta.jpg\t19.50\t2024-01-15\tTesco Stores\tGBP\t1",
+        "mini\ta.jpg\t\t\t\t\t0",
+    ]
+    assert one.getvalue() == "file\ttotal\tdate\tmerchant\tcurrency\tqr\na.jpg\t\t\t\t\t0\n"
+
+
+@pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract is not installed (make system-deps)")
+def test_the_tool_reads_a_set_and_prints_one_line_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    folder = tmp_path / "mini"
+    folder.mkdir()
+    (folder / "scan.jpg").write_bytes(encode(synthetic_scan(FISCAL)))
+    (folder / "truth.tsv").write_text(
+        'file\tmerchant\tdate_iso\ttotal\tcurrency\nscan.jpg\tООО "Ромашка"\t2024-01-15\t1234.50\tRUB\n'
+    )
+    out = tmp_path / "read.tsv"
+
+    assert receipt_eval.main(["--dir", str(folder), "--out", str(out), "--workers", "1"]) == 0
+
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert SUMMARY.match(last), last
+    # The fiscal QR code wins over the text for the total and the date, as in extract.
+    assert last.startswith("eval set=mini n=1 total=1.00 date=1.00 merchant=0.00 currency=1.00 qr_found=1")
+    header, row = out.read_text().splitlines()
+    assert header.split("\t") == ["file", "total", "date", "merchant", "currency", "qr"]
+    assert row.split("\t")[:3] == ["scan.jpg", "1234.50", "2024-01-15"] and row.endswith("\t1")
