@@ -43,7 +43,7 @@ def check(
             warnings.append(Check(code="qr_date", values={"qr_date": fiscal_qr.date, "date": receipt.date}))
         receipt.total, receipt.date = qr_total, fiscal_qr.date
         receipt.time = fiscal_qr.time or receipt.time
-        receipt.currency = receipt.currency or "RUB"
+        receipt.currency = "RUB"  # the code is a Russian fiscal drive's: what OCR read is noise
 
     if receipt.total is None:
         warnings.append(Check(code="no_total"))

@@ -258,3 +258,145 @@ def test_empty_text_gives_an_empty_receipt() -> None:
 def test_fold_name() -> None:
     assert fold_name("Müller Straße") == "mueller strasse"
     assert fold_name("Пятёрочка") == "пятерочка"
+
+
+# Invented receipts in the styles of Russia, Malaysia and the UK (not copies of real ones).
+RUSSIAN_CARD = """\
+ООО «Ромашка»
+Кофейня Ромашка
+г. Москва, ул. Тверская, д. 1
+ИНН 7701234567
+КАССОВЫЙ ЧЕК ПРИХОД
+Капучино 1 * 180.00 =180.00
+Круассан 2 * 95.00 =190.00
+ИТОГ =370.00
+СУММА НДС 20% =61.67
+БЕЗНАЛИЧНЫМИ =370.00
+15.01.24 18:30
+"""
+
+MALAYSIAN = """\
+SYARIKAT MAJU JAYA SDN BHD
+(123456-A)
+NO. 12, JALAN MAWAR 3, TAMAN BUNGA
+TEL: 03-1234 5678
+GST REG NO: 001234567890
+TAX INVOICE
+Date: 05 MAR 2018 14:22
+MILO 1KG 2 x 15.91 31.82 SR
+SUGAR 2.85 SR
+Total Qty: 3
+Total Sales (Inclusive GST) 34.67
+GST @6% 1.96
+Rounding Adj -0.02
+TOTAL 34.65
+CASH 50.00
+CHANGE 15.35
+"""
+
+BRITISH = """\
+The Corner Shop
+12 High Street
+VAT No. GB 123 4567 89
+Milk 1.20
+Bread 1.45
+Balance to Pay £2.65
+Card Tendered £2.65
+Date 05/03/2018 09:15
+"""
+
+
+def test_russian_total_is_itog_not_the_vat_sum() -> None:
+    receipt = parse_receipt_text(RUSSIAN_CARD)
+    assert receipt.total == Decimal("370.00")  # not СУММА НДС 61.67
+    assert receipt.payment_method == "card"
+    assert receipt.currency == "RUB"
+
+
+def test_russian_legal_entity_is_the_merchant_and_the_inn_its_tax_id() -> None:
+    receipt = parse_receipt_text(RUSSIAN_CARD)
+    assert receipt.merchant.name == 'ООО "Ромашка"'
+    assert receipt.merchant.tax_id == "7701234567"
+
+
+def test_russian_legal_form_read_as_digits() -> None:
+    text = '000 "Ромашка"\nг. Москва\nЧай 50.00\nИТОГ =50.00\n'
+    assert parse_receipt_text(text).merchant.name == 'ООО "Ромашка"'
+    text = "ИП Иванов Иван\nЧай 50.00\nИТОГ =50.00\n"
+    assert parse_receipt_text(text).merchant.name == "ИП Иванов Иван"
+
+
+def test_russian_date_with_two_digit_year_and_time() -> None:
+    receipt = parse_receipt_text(RUSSIAN_CARD)
+    assert (receipt.date, receipt.time) == ("2024-01-15", "18:30")
+
+
+@pytest.mark.parametrize("line", ["15.01.2024 18:30", "15-01-2024", "15 января 2024"])
+def test_russian_dates(line: str) -> None:
+    assert parse_receipt_text(f"МАГАЗИН\n{line}\n").date == "2024-01-15"
+
+
+def test_russian_to_pay_with_cash_and_change_and_letters_read_for_digits() -> None:
+    # OCR of a Cyrillic print reads 0 as О and 3 as З inside amounts.
+    text = "МАГАЗИН\nХЛЕБ =1О5.ЗО\nИТОГО К ОПЛАТЕ =1О5.ЗО\nНАЛИЧНЫМИ =200.00\nСДАЧА =94.70\n"
+    receipt = parse_receipt_text(text)
+    assert receipt.total == Decimal("105.30")
+    assert receipt.payment_method == "cash"
+
+
+def test_malaysian_total_is_the_one_after_rounding() -> None:
+    receipt = parse_receipt_text(MALAYSIAN)
+    assert receipt.total == Decimal("34.65")  # not 34.67 before rounding, not TOTAL QTY
+    assert receipt.currency == "MYR"  # no RM printed: SDN BHD and GST say Malaysia
+    assert receipt.date == "2018-03-05"
+    assert receipt.merchant.name == "SYARIKAT MAJU JAYA SDN BHD"
+
+
+def test_rounding_supports_the_rounded_total_when_that_line_is_misread() -> None:
+    text = "SHOP SDN BHD\nRICE 10.03\nTOTAL 10.03\nROUNDING -0.03\nT0TAL 1O.OO\nCASH 20.00\nCHANGE 10.00\n"
+    assert parse_receipt_text(text).total == Decimal("10.00")
+
+
+def test_gst_line_is_a_tax_not_the_total() -> None:
+    receipt = parse_receipt_text(MALAYSIAN)
+    assert [(t.rate, t.amount) for t in receipt.taxes] == [("6%", Decimal("1.96"))]
+
+
+def test_misread_total_keyword() -> None:
+    assert parse_receipt_text("SHOP\nTEA 4.80\nTota! 4.80\nCASH 10.00\n").total == Decimal("4.80")
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("KEDAI\nTEH RM2.50\nTOTAL RM2.50", "MYR"),
+        ("KEDAI SDN BHD\nTEH $2.50\nTOTAL $2.50\nGST @6% 0.14", "MYR"),  # "$" of a Malaysian shop
+        ("SHOP\nTEA 2.50\nTOTAL 2.50\nVAT No. GB 123 4567 89", "GBP"),
+        ("SHOP\nTEA 2.50 GBP\nTOTAL 2.50 GBP", "GBP"),
+        ("SHOP\nTEA 2.50 USD\nTOTAL 2.50 USD", "USD"),
+        ("SHOP\nTEE 2,50\nSUMME 2,50 EUR", "EUR"),
+        ("МАГАЗИН\nЧАЙ 50.00 $\nИТОГ 50.00", "RUB"),  # a stray symbol of OCR on a Cyrillic receipt
+        ("МАГАЗИН\nЧАЙ 50.00 р.\nИТОГ 50.00 ₽", "RUB"),
+        ("SHOP\nTEA 2.50\nTOTAL 2.50", None),  # nothing says where from
+    ],
+)
+def test_currency_from_marks_and_evidence(text: str, currency: str | None) -> None:
+    assert parse_receipt_text(text).currency == currency
+
+
+def test_british_receipt() -> None:
+    receipt = parse_receipt_text(BRITISH)
+    assert receipt.currency == "GBP"
+    assert receipt.total == Decimal("2.65")
+    assert receipt.date == "2018-03-05"  # day first
+    assert receipt.merchant.name == "The Corner Shop"  # not the street nor the VAT number
+
+
+@pytest.mark.parametrize("line", ["05 MAR 2018", "5 March 2018", "MAR 05, 2018", "05/03/2018", "2018-03-05"])
+def test_month_name_and_day_first_dates(line: str) -> None:
+    assert parse_receipt_text(f"SHOP\nTOTAL RM1.00\n{line}\n").date == "2018-03-05"
+
+
+def test_a_header_address_is_not_the_name() -> None:
+    text = "NO. 53, JALAN BESAR, 45600 BATANG\nABC HARDWARE TRADING\nNAIL 1.00\nTOTAL 1.00\n"
+    assert parse_receipt_text(text).merchant.name == "ABC HARDWARE TRADING"

@@ -11,16 +11,57 @@ TOTAL_WORDS = (
     "ENDBETRAG",
     "TOTAL",
     "GRAND TOTAL",
+    "TOTAL DUE",
+    "NETT TOTAL",
     "AMOUNT DUE",
     "BALANCE DUE",
+    "BALANCE TO PAY",
     "ИТОГ",
     "ИТОГО",
+    "ИТОГО К ОПЛАТЕ",
     "К ОПЛАТЕ",
     "ВСЕГО",
     "СУММА",
 )
-# Sums before tax or discount: not the total.
-SUBTOTAL_WORDS = ("SUBTOTAL", "SUB TOTAL", "SUB-TOTAL", "ZWISCHENSUMME", "ПОДЫТОГ")
+# Total lines that name the amount to pay: they win over a total with tax or before rounding.
+AMOUNT_DUE_WORDS = ("PAYABLE", "DUE", "TO PAY", "NETT TOTAL", "GRAND TOTAL", "К ОПЛАТЕ")
+# Keywords that OCR misreads by a letter ("Tota!", "TOVAL", "ИТОГ0"): a word of five letters or
+# more one edit away from one of them is read as it.
+FUZZY_KEYWORDS = ("TOTAL", "SUMME", "ROUNDING", "CHANGE", "ИТОГО", "СДАЧА", "НАЛИЧНЫМИ", "ЭЛЕКТРОННЫМИ")
+# Sums before tax or discount: not the total. Also a total's line that says it is before tax or
+# discount ("TOTAL EXCL GST", "ИТОГО БЕЗ СКИДКИ", "Сумма без НДС").
+SUBTOTAL_WORDS = (
+    "SUBTOTAL",
+    "SUB TOTAL",
+    "SUB-TOTAL",
+    "ZWISCHENSUMME",
+    "ПОДЫТОГ",
+    "EXCL",
+    "EXCLUDING",
+    "EXCLUSIVE",
+    "BEFORE",
+    "БЕЗ",
+)
+# A total's line that says the tax is included ("Total Incl. of GST 31.37"): a total, not a tax row.
+TAX_INCLUDED_WORDS = ("INCL", "INCLUDING", "INCLUSIVE", "INKL", "INC", "ВКЛЮЧАЯ")
+# "TOTAL" lines that count something else than money.
+NOT_TOTAL_WORDS = (
+    "QTY",
+    "QUANTITY",
+    "ITEMS",
+    "ITEM",
+    "PCS",
+    "DISCOUNT",
+    "DISCOUNTS",
+    "SAVING",
+    "SAVINGS",
+    "POINTS",
+    "СКИДКА",
+    "СКИДКИ",
+    "ПОЗИЦИЙ",
+)
+# The cash total rounded to the smallest coin (Malaysia, Australia...): the total after it is paid.
+ROUNDING_WORDS = ("ROUNDING", "ROUNDING ADJ", "ROUNDING ADJUSTMENT", "RND ADJ", "ROUND ADJ", "ОКРУГЛЕНИЕ")
 # Lines that show what was paid by card; on a card slip the amount equals the total.
 CARD_WORDS = (
     "KARTE",
@@ -51,13 +92,15 @@ CASH_GIVEN_WORDS = (
     "GEGEBEN",
     "CASH",
     "TENDERED",
+    "PAID",
+    "PAYMENT",
     "НАЛИЧНЫМИ",
     "НАЛИЧНЫЕ",
     "ПОЛУЧЕНО",
 )
-CHANGE_WORDS = ("RÜCKGELD", "RUCKGELD", "ZURÜCK", "ZURUCK", "WECHSELGELD", "CHANGE", "СДАЧА")
+CHANGE_WORDS = ("RÜCKGELD", "RUCKGELD", "ZURÜCK", "ZURUCK", "WECHSELGELD", "CHANGE", "CHANGE DUE", "СДАЧА")
 # Tax table words: its "total" row repeats the gross total, but its other numbers are not items.
-TAX_WORDS = ("MWST", "MWST.", "MEHRWERTST", "UST", "STEUER", "VAT", "TAX", "НДС", "НАЛОГ")
+TAX_WORDS = ("MWST", "MWST.", "MEHRWERTST", "UST", "STEUER", "VAT", "TAX", "GST", "SST", "НДС", "НАЛОГ")
 
 # Well-known chains (DE, RU, EN retail), matched anywhere on the receipt, also inside a web
 # domain or e-mail address: OCR often cannot read a logo, but the footer names the shop.
@@ -116,18 +159,53 @@ CHAINS: dict[str, tuple[str, ...]] = {
     "McDonald's": ("mcdonald",),
 }
 
-# Currency evidence, strongest first: explicit codes and symbols, then words.
+# Currency marks that name one currency, counted wherever printed: the most printed wins.
 CURRENCY_MARKS = (
     ("EUR", ("€", "EUR", "EURO")),
     ("RUB", ("₽", "RUB", "РУБ", "РУБ.", "Р.")),
-    ("USD", ("$", "USD", "US$")),
     ("GBP", ("£", "GBP")),
+    ("MYR", ("MYR", "RM")),
+    ("USD", ("USD", "US$")),
     ("CHF", ("CHF",)),
     ("UAH", ("₴", "UAH", "ГРН")),
     ("KZT", ("₸", "KZT", "ТГ")),
     ("BYN", ("BYN",)),
     ("PLN", ("PLN", "ZŁ", "ZL")),
 )
+# "$" is the dollar of many countries: USD only when nothing else tells the country.
+DOLLAR = "$"
+# Without a printed mark, where the receipt is from (regular expressions on the upper-case text):
+# the legal forms, tax names and tax ids of one country. A Cyrillic receipt is Russian (RUB).
+CURRENCY_EVIDENCE = (
+    ("EUR", r"\bMWST\b|MEHRWERTST|\bSUMME\b|ZU ZAHLEN|\bUST\b|\bGMBH\b|\bTVA\b"),
+    ("MYR", r"\bSDN\.? ?BHD\b|\bBERHAD\b|\bMALAYSIA\b|\bSST\b|\bGST\b"),
+    ("GBP", r"\bVAT (?:NO|NUMBER|REG)\b.{0,6}GB ?\d{3}|\bGB ?\d{3} ?\d{4} ?\d{2}\b|\.CO\.UK\b"),
+)
 
 # A receipt's heading, never the shop's name (compared with a whole line, upper case).
 NOT_NAMES = ("EUR", "EURO", "KASSENBON", "QUITTUNG", "RECHNUNG", "КАССОВЫЙ ЧЕК", "ЧЕК", "RECEIPT")
+# Words of a header line that is no name: addresses, phones, tax ids, the document's heading.
+NOT_NAME_WORDS = (
+    "STRASSE", "STR", "STREET", "ROAD", "JALAN", "JLN", "TAMAN", "LOT", "NO", "TEL", "FAX", "PHONE",
+    "GST", "VAT", "REG", "INVOICE", "RECEIPT", "BILL", "CASHIER", "WWW", "HTTP", "COM",
+    "УЛ", "Г", "Д", "ПР", "ТЕЛ", "ИНН", "ККТ", "КАССОВЫЙ", "ЧЕК", "КАССИР", "ПРИХОД",
+)  # fmt: skip
+# Legal forms and business words that mark a line as the company's name (upper case, whole words).
+COMPANY_WORDS = (
+    "SDN BHD", "SDN. BHD", "BHD", "BERHAD", "S/B", "ENTERPRISE", "ENTERPRISES", "TRADING", "RESTAURANT",
+    "RESTORAN", "STATIONERY", "HARDWARE", "MARKETING", "HOLDINGS", "LTD", "LIMITED", "PLC", "INC", "LLC",
+    "GMBH", "AG", "KG",
+)  # fmt: skip
+# Endings of street names ("Pohlweg", "Hauptstraße" upper-cased to "HAUPTSTRASSE").
+STREET_ENDINGS = ("STRASSE", "STR.", "WEG", "PLATZ", "ALLEE", "GASSE")
+# Russian legal forms: ООО "Агроторг", АО «Дикси Юг», ИП Иванов (OCR reads their О as 0 often).
+LEGAL_FORMS_RU = ("ООО", "ОАО", "ЗАО", "ПАО", "НАО", "АО", "ИП")
+# A legal entity on such a line is not the shop: the fiscal data operator (ОФД: ООО "Ярус").
+NOT_MERCHANT_WORDS = ("ОФД", "ФД", "ОПЕРАТОР")
+# Month names (en, de, ru; the first letters a printer abbreviates to) -> month number.
+MONTHS = {
+    "JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10,
+    "NOV": 11, "DEC": 12, "MÄR": 3, "MAI": 5, "OKT": 10, "DEZ": 12,
+    "ЯНВ": 1, "ФЕВ": 2, "МАР": 3, "АПР": 4, "МАЯ": 5, "МАЙ": 5, "ИЮН": 6, "ИЮЛ": 7, "АВГ": 8, "СЕН": 9,
+    "ОКТ": 10, "НОЯ": 11, "ДЕК": 12,
+}  # fmt: skip

@@ -18,13 +18,26 @@ from decimal import Decimal
 
 from receiptbot.reading.model import FiscalData, Item, Merchant, Receipt, TaxLine
 from receiptbot.reading.ocr.keywords import (
+    AMOUNT_DUE_WORDS,
     CARD_WORDS,
     CASH_GIVEN_WORDS,
     CHAINS,
     CHANGE_WORDS,
+    COMPANY_WORDS,
+    CURRENCY_EVIDENCE,
     CURRENCY_MARKS,
+    DOLLAR,
+    FUZZY_KEYWORDS,
+    LEGAL_FORMS_RU,
+    MONTHS,
+    NOT_MERCHANT_WORDS,
+    NOT_NAME_WORDS,
     NOT_NAMES,
+    NOT_TOTAL_WORDS,
+    ROUNDING_WORDS,
+    STREET_ENDINGS,
     SUBTOTAL_WORDS,
+    TAX_INCLUDED_WORDS,
     TAX_WORDS,
     TOTAL_WORDS,
 )
@@ -37,7 +50,14 @@ _SLIP_AMOUNT = re.compile(
 _CYR_TO_LAT = str.maketrans("АВЕКМНОРСТУХаеорсух", "ABEKMHOPCTYXaeopcyx")
 _LAT_TO_CYR = str.maketrans("ABEKMHOPCTYXaeopcyx", "АВЕКМНОРСТУХаеорсух")
 
+# Letters that OCR (of Cyrillic above all) reads in place of digits: З/3, О/0, Б/6.
+_LETTER_TO_DIGIT = str.maketrans("ЗОоOoБб", "3000066")
+_AMOUNT_LOOKALIKE = re.compile(
+    r"(?<![A-Za-zА-Яа-яЁё\d])[\dЗОоOoБб]{1,6} ?[.,] ?[\dЗОоOoБб]{2}(?![A-Za-zА-Яа-яЁё\d])"
+)
+_SIGNED_CURRENCY = re.compile(r"-\s?(?:RM|£|\$|€|EUR|GBP|USD)\s?(?=\d)")
 CENT = Decimal("0.01")
+MAX_ROUNDING = Decimal("0.50")  # a rounding line moves the total by less than the smallest coin's half
 _CYR = re.compile(r"[А-Яа-яЁё]")
 _LAT = re.compile(r"[A-Za-zÄÖÜäöüß]")
 # 12,34 / 12.34 / 1234,50 with OCR's stray spaces ("19, 46", "40 ,00"); a grouped form for
@@ -58,6 +78,12 @@ _DATE_LOOSE = re.compile(
     r"( +[0-2]?\d:[0-5]\d)?"
 )
 _DATE_WORD = re.compile(r"DATUM|DATE|ДАТА")
+# "05 MAR 2018", "5 March 2018", "15 января 2024", "MAR 05, 2018" (on the upper-case text).
+_MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")[A-ZÄА-ЯЁ]{0,6}\.?"
+_DATE_DAY_MONTH = re.compile(
+    r"(?<![\dA-ZА-ЯЁ])(\d{1,2})[ .\-/]{0,2}" + _MONTH + r"[ .,\-/]{0,2}((?:19|20)\d{2}|\d{2})(?![\d:])"
+)
+_DATE_MONTH_DAY = re.compile(r"(?<![A-ZА-ЯЁ])" + _MONTH + r" (\d{1,2}),? ((?:19|20)\d{2})(?!\d)")
 _DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
 # "9.00 Uhr - 20.00 Uhr": opening hours, not amounts.
 _CLOCK = re.compile(r"(?<![\d.,])\d{1,2}[.:,]\d{2} ?(?:UHR|H)\b", re.I)
@@ -69,6 +95,13 @@ _QTY_TIMES_PRICE = re.compile(
     r"(?<![\d,.])(\d{1,4}(?:[.,]\d{1,3})?) ?[a-zA-Z]{0,6} ?[x×*%] ?(\d{1,5}[.,]\d{2})(?!\d)"
 )
 _PRICE_TIMES_QTY = re.compile(r"(?<![\d,.])(\d{1,5}[.,]\d{2}) ?[x×*%] ?(\d{1,3})(?![\d,.])")
+# ООО "Агроторг", АО ТД «Перекресток», ИП Иванов И.И.: the form (its О also read as 0 or O, its
+# З as 3), an optional short word (ТД), then the name in quotes, or up to three words without.
+_LEGAL_FORM_OCR = {form: form.replace("О", "[ОоO0]").replace("З", "[З3]") for form in LEGAL_FORMS_RU}
+_LEGAL_ENTITY_RU = re.compile(
+    rf"(?<![\w])({'|'.join(_LEGAL_FORM_OCR.values())})\s+(?:([А-ЯЁA-Z]{{1,3}})\s+)?"
+    r"(?:[«\"“”„'‘’]+\s*([^«»\"“”„]{2,40}?)\s*[»\"“”„'‘’]|([А-ЯЁ][а-яё]+(?: [А-ЯЁ][а-яё.]+){0,2}))"
+)
 _INN = re.compile(r"ИНН[:\s]*(\d{10}|\d{12})(?!\d)")
 _VAT_ID = re.compile(r"(?:UST|UID|VAT)[-.\s]*(?:ID)?[-.\s]*(?:NR|NO)?[.:\s]*(DE ?\d{3} ?\d{3} ?\d{3})", re.I)
 _FISCAL = {"fn": re.compile(r"ФН[:\s№]*(\d{16})"), "fd": re.compile(r"ФД[:\s№]*(\d{1,10})"),
@@ -136,12 +169,27 @@ def _lines(text: str, cyrillic_doc: bool) -> list[_Line]:
     for raw in text.splitlines():
         clean = " ".join(_fix_word(word, cyrillic_doc) for word in raw.split())
         if clean:
-            lines.append(_Line(clean, clean.upper(), _amounts(clean, cyrillic_doc)))
+            upper = " ".join(_fix_keyword(word) for word in clean.upper().split())
+            lines.append(_Line(clean, upper, _amounts(clean, cyrillic_doc)))
     return lines
 
 
+def _fix_keyword(word: str) -> str:
+    """A misread keyword ("TOTA!", "TOVAL:") as the keyword, its punctuation kept; else the word."""
+    core = word.strip(".,:;()")
+    if len(core) < 5 or core in FUZZY_KEYWORDS:
+        return word
+    letters = core.replace("!", "L").replace("0", "O")
+    for keyword in FUZZY_KEYWORDS:
+        if abs(len(keyword) - len(letters)) <= 1 and _distance(letters, keyword) <= 1:
+            return word.replace(core, keyword)
+    return word
+
+
 def _amounts(text: str, grouped: bool) -> list[Decimal]:
-    # Dates and times look like amounts ("15.04" in "15.04.20"); take them out first.
+    # Dates and times look like amounts ("15.04" in "15.04.20"); take them out first. A currency
+    # between a minus and the number ("-RM0.02", "-£1.00") goes, so the minus stays.
+    text = _SIGNED_CURRENCY.sub("-", _repair_digits(text))
     text = _CLOCK.sub(" ", _TIME.sub(" ", _DATE_DMY.sub(" ", text)))
     found: list[tuple[int, Decimal]] = []
     if grouped:
@@ -152,6 +200,17 @@ def _amounts(text: str, grouped: bool) -> list[Decimal]:
     for m in _AMOUNT.finditer(text):
         found.append((m.start(), Decimal(f"{m.group(1)}.{m.group(2)}")))
     return [value for _, value in sorted(found)]
+
+
+def _repair_digits(text: str) -> str:
+    """Letters OCR reads for digits inside an amount ("=1О5.ЗО" -> "=105.30"), when the amount
+    has a real digit too: a word stays a word."""
+
+    def repair(match: re.Match[str]) -> str:
+        amount = match.group(0)
+        return amount.translate(_LETTER_TO_DIGIT) if re.search(r"\d", amount) else amount
+
+    return _AMOUNT_LOOKALIKE.sub(repair, text)
 
 
 def _has_word(upper: str, words: Sequence[str]) -> bool:
@@ -168,19 +227,27 @@ def fold_name(text: str) -> str:
 
 
 def _kind(line: _Line) -> str:
-    """What a line with an amount says: total, subtotal, tax, change, cash given, card payment,
-    a card slip's bare amount, or an item."""
+    """What a line with an amount says: total, subtotal, tax, rounding, change, cash given, card
+    payment, a count ("TOTAL QTY"), a card slip's bare amount, or an item."""
     up = line.upper
     if _has_word(up, CHANGE_WORDS):
         return "change"
     card = _has_word(up, CARD_WORDS)
     if _has_word(up, CASH_GIVEN_WORDS) and not card:
         return "cash"
-    if _has_word(up, TAX_WORDS) or (_PERCENT.search(up) and len(line.amounts) >= 2):
-        return "tax"  # a tax table row; "Milch 3,5% 1,19" is an item
+    if _has_word(up, ROUNDING_WORDS):
+        return "rounding"
+    total = _has_word(up, TOTAL_WORDS)
+    if total and _has_word(up, NOT_TOTAL_WORDS):
+        return "count"  # "TOTAL QTY 3", "TOTAL DISCOUNT 2,09"
+    # A tax table row; "Milch 3,5% 1,19" is an item, "Total 6% supplies: 25,56" a tax breakdown.
+    if _has_word(up, TAX_WORDS) or (_PERCENT.search(up) and (len(line.amounts) >= 2 or total)):
+        if total and _has_word(up, TAX_INCLUDED_WORDS) and not _has_word(up, SUBTOTAL_WORDS):
+            return "total"  # "Total Incl. of GST 31.37"
+        return "tax"
     if _has_word(up, SUBTOTAL_WORDS):
         return "subtotal"
-    if _has_word(up, TOTAL_WORDS):
+    if total:
         return "total"
     if card:
         return "card"
@@ -195,19 +262,28 @@ def _total_votes(lines: list[_Line], items: list[Item]) -> Counter[Decimal]:
     cash: list[Decimal] = []
     change: list[Decimal] = []
     first_total = True
+    last_total: Decimal | None = None
+    rounded = False  # a rounding line was printed: the next total is the rounded one, to be paid
     # Weights: four per independent line; the receipt's own first total line one more (it wins
-    # a tie), the tax table's total row half (it is often a column sum, not the total).
+    # a tie), the first total after a rounding line two more (the one before was not paid), the
+    # tax table's total row half (it is often a column sum, not the total).
     for line in lines:
         if not line.amounts:
             continue
         kind, last = _kind(line), line.amounts[-1]
         if kind == "total" and last > 0:
-            votes[last] += 5 if first_total else 4
-            first_total = False
-        elif kind == "tax" and _has_word(line.upper, TOTAL_WORDS) and last > 0:
+            due = _has_word(line.upper, AMOUNT_DUE_WORDS)
+            votes[last] += 4 + first_total + 2 * rounded + 3 * due
+            first_total, rounded, last_total = False, False, last
+        elif kind == "rounding":
+            if last_total is not None and abs(last) < MAX_ROUNDING:
+                votes[last_total + last] += 4  # the total before rounding, rounded
+            rounded = True
+        elif kind == "tax" and _has_word(line.upper, TOTAL_WORDS) and len(line.amounts) > 1:
             votes[max(line.amounts)] += 2  # the gross column of the tax table's total row
         elif kind in ("card", "bare") and last > 0:
-            votes[last] += 4
+            votes[last] += 4 + 2 * rounded
+            rounded = False
         elif kind == "cash":
             cash.append(last)
         elif kind == "change":
@@ -231,6 +307,8 @@ def _date_votes(lines: list[_Line], today: Date, month_first: bool) -> Counter[s
     for line in lines:
         found = [(d, m, y) for d, m, y in _DATE_DMY.findall(line.text)]
         found += [(d, m, y) for y, m, d in _DATE_ISO.findall(line.text)]
+        found += [(d, str(MONTHS[m]), y) for d, m, y in _DATE_DAY_MONTH.findall(line.upper)]
+        found += [(d, str(MONTHS[m]), y) for m, d, y in _DATE_MONTH_DAY.findall(line.upper)]
         keyword = bool(_DATE_WORD.search(line.upper))
         if not found:
             found = [
@@ -275,17 +353,33 @@ def _time(lines: list[_Line], day: str | None) -> str | None:
 
 
 def _merchant(lines: list[_Line]) -> str | None:
-    """A chain named in the header, read exactly or nearly; else one named anywhere (a footer's
-    "Aldi GmbH & Co. KG"); else the header's first line that reads like a name."""
+    """A chain named in the header, read exactly or nearly; else the company named in the header
+    (ООО «…», "… SDN BHD"); else a chain named anywhere (a footer's "Aldi GmbH & Co. KG"); else
+    the header's first line that reads like a name."""
     folded = [fold_name(line.text) for line in lines]
     # The header is what stands above the first priced line.
     header = max(next((i for i, line in enumerate(lines) if line.amounts), len(lines)), 3)
     return (
         _exact_chain(folded[:header])
         or _fuzzy_chain(folded[:header])
+        or _company_line(lines[:header])
         or _exact_chain(folded)
         or _first_name_line(lines[:header])
     )
+
+
+def _company_line(lines: list[_Line]) -> str | None:
+    """The first line naming a company by its legal form: ООО "Агроторг" (as printed, the form
+    spelled right), or a line of words with "SDN BHD", "TRADING", "LTD"..."""
+    for line in lines:
+        match = _LEGAL_ENTITY_RU.search(line.text)
+        if match and not _has_word(line.upper.replace("0", "О"), NOT_MERCHANT_WORDS):
+            form = next(f for f, ocr in _LEGAL_FORM_OCR.items() if re.fullmatch(ocr, match[1]))
+            qualifier = f"{match[2]} " if match[2] else ""
+            return f'{form} {qualifier}"{match[3]}"' if match[3] else f"{form} {qualifier}{match[4]}"
+        if _has_word(line.upper, COMPANY_WORDS) and _reads_like_a_name(line):
+            return line.text.strip(" |-_=.,:;'‘’\"")
+    return None
 
 
 def _exact_chain(texts: list[str]) -> str | None:
@@ -331,14 +425,23 @@ def _distance(a: str, b: str) -> int:
 
 
 def _first_name_line(lines: list[_Line]) -> str | None:
-    """The first line that reads like a name: mostly letters, no amount, not a heading word."""
+    """The first line that reads like a name: not an address, phone, tax id or heading."""
     for line in lines:
-        letters = len(_LAT.findall(line.text)) + len(_CYR.findall(line.text))
-        words = [w for w in re.findall(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]{3,}", line.text)]
-        wordy = words and letters >= 0.7 * len(line.text.replace(" ", "")) and not line.amounts
-        if wordy and line.upper.strip() not in NOT_NAMES:
-            return line.text.strip(" |-_=.,")
+        if _reads_like_a_name(line) and line.upper.strip() not in NOT_NAMES:
+            return line.text.strip(" |-_=.,:;'‘’\"")
     return None
+
+
+def _reads_like_a_name(line: _Line) -> bool:
+    """Mostly letters, a word of four letters or more, no amount, no word of an address, phone,
+    tax id or heading."""
+    letters = len(_LAT.findall(line.text)) + len(_CYR.findall(line.text))
+    words = re.findall(r"[A-ZÄÖÜА-ЯЁ0-9.]+", line.upper)
+    if line.amounts or letters < 0.7 * len(line.text.replace(" ", "")):
+        return False
+    if not re.search(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]{4}", line.text):
+        return False
+    return not any(w.strip(".") in NOT_NAME_WORDS or w.endswith(STREET_ENDINGS) for w in words)
 
 
 # --- items, taxes and the rest -----------------------------------------------------------------
@@ -350,8 +453,8 @@ def _items(lines: list[_Line]) -> list[Item]:
     pending: tuple[Decimal, Decimal] | None = None  # a quantity printed above its item's line
     for index, line in enumerate(lines):
         kind = _kind(line)
-        if kind in ("total", "subtotal", "card", "cash", "change"):
-            break
+        if line.amounts and kind in ("total", "subtotal", "rounding", "count", "card", "cash", "change"):
+            break  # a heading such as "CASH BILL" or a column "Итого" has no amount: items go on
         if kind != "item" or not line.amounts:
             pending = None
             continue
@@ -437,19 +540,25 @@ def _tax_amount(amounts: list[Decimal], rate: Decimal) -> Decimal | None:
 
 
 def _currency(lines: list[_Line], cyrillic: bool) -> str | None:
+    """The currency with the most evidence: each printed code or unambiguous symbol, each sign of
+    the country (its tax words, legal forms, tax ids; a Cyrillic receipt is Russian, worth three, as
+    OCR of Cyrillic makes stray symbols). A bare "$" is USD only when nothing else says more."""
     text = " ".join(line.upper for line in lines)
+    printed = " ".join(line.text for line in lines)
+    votes: Counter[str] = Counter({"RUB": 3} if cyrillic else {})
     for code, marks in CURRENCY_MARKS:
         for mark in marks:
             if mark.isalpha() or mark.endswith("."):
-                if _has_word(text, [mark]):
-                    return code
-            elif mark in text:
-                return code
-    if cyrillic:
-        return "RUB"
-    if re.search(r"MWST|MEHRWERTST|SUMME|ZU ZAHLEN|\bUST\b", text):
-        return "EUR"  # a German receipt without a printed currency
-    return None
+                # A short Latin code counts as printed, in capitals: "rm" in OCR noise is no ringgit.
+                where = printed if len(mark) <= 3 and _LAT.search(mark) else text
+                votes[code] += len(re.findall(rf"(?<![A-ZÄÖÜА-ЯЁ]){re.escape(mark)}(?![A-ZÄÖÜА-ЯЁ])", where))
+            else:
+                votes[code] += text.count(mark)
+    for code, pattern in CURRENCY_EVIDENCE:
+        votes[code] += len(re.findall(pattern, text))
+    if votes and max(votes.values()) > 0:
+        return max(votes, key=votes.__getitem__)
+    return "USD" if DOLLAR in text else None
 
 
 def _payment_method(lines: list[_Line]) -> str | None:
