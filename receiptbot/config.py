@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     gemini_base_url: str = Field("", alias="GEMINI_BASE_URL")  # only for the local stand-in
     gemini_timeout_seconds: PositiveInt = Field(60, alias="GEMINI_TIMEOUT_SECONDS")
     engine: Annotated[Engine, BeforeValidator(_lower)] = Field("auto", alias="EXTRACT_ENGINE")
+    # Gemini failing on a receipt's last delivery attempt: answer from the offline reading, when the
+    # runtime has one, instead of dead-lettering the receipt.
+    offline_fallback: Annotated[bool, BeforeValidator(_flag)] = Field(True, alias="OFFLINE_FALLBACK")
 
     max_upload_bytes: PositiveInt = Field(FILESIZE_DOWNLOAD, alias="MAX_UPLOAD_BYTES")
     max_body_bytes: PositiveInt = Field(2**20, alias="MAX_BODY_BYTES")  # 1 MiB; an update is a few KB

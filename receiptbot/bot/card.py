@@ -6,6 +6,7 @@ from decimal import Decimal
 from html import escape
 
 from receiptbot.bot.texts import Language, text
+from receiptbot.reading.fiscal import QR_ONLY_ENGINE
 from receiptbot.reading.model import ExtractionResult, Receipt
 from receiptbot.telegram.limits import MAX_TEXT_LENGTH
 
@@ -69,13 +70,20 @@ def _item_lines(receipt: Receipt, language: Language, limit: int) -> list[str]:
     return lines
 
 
-def render_result(result: ExtractionResult, language: Language) -> str:
-    """The card; the item list is shortened until the whole message fits in one Telegram message."""
+def render_result(result: ExtractionResult, language: Language, read_offline: bool = False) -> str:
+    """The card; the item list is shortened until the whole message fits in one Telegram message.
+
+    ``read_offline``: Gemini failed, and the offline engine read this receipt; the card says so.
+    """
     receipt = result.receipt
     warnings = [f"⚠️ {text('warn_' + w.code, language, **w.values)}" for w in result.warnings]
     limit = MAX_ITEMS_SHOWN
     while True:
         parts = _header(receipt, language)
+        if read_offline:  # under the header, so shortening the card never drops it
+            parts.append(f"<i>{text('card_read_offline', language)}</i>")
+        if result.engine == QR_ONLY_ENGINE:
+            parts.append(f"<i>{text('card_read_from_qr', language)}</i>")
         items = _item_lines(receipt, language, limit)
         if items:
             parts += ["", f"<b>{text('card_items', language)}</b>", *items]

@@ -130,6 +130,14 @@ TEXTS: dict[str, dict[Language, str]] = {
     "card_period": {"en": "Period", "ru": "Период"},
     "card_more": {"en": "… and {count} more", "ru": "… и ещё {count}"},
     "card_check": {"en": "Please check", "ru": "Проверьте"},
+    "card_read_from_qr": {
+        "en": "Read from the receipt's fiscal QR code alone: it does not name the shop.",
+        "ru": "Прочитано только по QR-коду чека: название магазина в нём не указано.",
+    },
+    "card_read_offline": {
+        "en": "Read by the simpler offline reader: the main one was unavailable. Please check the figures.",
+        "ru": "Прочитано упрощённым офлайн-распознаванием: основное было недоступно. Проверьте цифры.",
+    },
     "warn_items_sum": {
         "en": "the items add up to {items_sum}, the total says {total}",
         "ru": "сумма позиций {items_sum}, а итог {total}",

@@ -8,6 +8,7 @@ one more try is a ``PermanentEngineError``: the user is told, and the message ac
 from __future__ import annotations
 
 import copy
+import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -79,11 +80,43 @@ def client(config: GeminiConfig) -> genai.Client:
 RECEIPT_SCHEMA = Receipt.model_json_schema()
 
 
-def request_config() -> types.GenerateContentConfig:
+# The answer's length: about 190 tokens for a receipt without items and 45 more per item (digits
+# count one token each), so a 100-item receipt needs ~4,500 (docs/gemini.md). The cap leaves room
+# for ~175 items and stops an answer that repeats itself well inside GEMINI_TIMEOUT_SECONDS; a
+# capped answer is cut-off JSON, which gets the malformed answer's one more try.
+MAX_OUTPUT_TOKENS = 8192
+# The image at its highest sampling: receipts are long and their print small (docs/gemini.md).
+MEDIA_RESOLUTION = types.MediaResolution.MEDIA_RESOLUTION_HIGH
+
+
+def thinking(model: str) -> types.ThinkingConfig | None:
+    """As little thinking as the model allows: a receipt is transcription, and thinking costs seconds.
+
+    Gemini 2.5 takes a token budget (0 turns it off; 2.5 Pro cannot go below 128), later models a
+    level (MINIMAL on Flash; Pro's lowest is LOW) and refuse a budget; earlier models do not think.
+    """
+    found = re.search(r"gemini-(\d+)(?:\.(\d+))?", model)
+    if found is None:
+        return None  # a model we do not know: its own default
+    version = (int(found[1]), int(found[2] or 0))
+    pro = "-pro" in model
+    if version < (2, 5):
+        return None
+    if version == (2, 5):
+        return types.ThinkingConfig(thinking_budget=128 if pro else 0)
+    return types.ThinkingConfig(
+        thinking_level=types.ThinkingLevel.LOW if pro else types.ThinkingLevel.MINIMAL
+    )
+
+
+def request_config(model: str) -> types.GenerateContentConfig:
     return types.GenerateContentConfig(
         temperature=0,
         response_mime_type="application/json",
         response_schema=copy.deepcopy(RECEIPT_SCHEMA),
+        max_output_tokens=MAX_OUTPUT_TOKENS,
+        media_resolution=MEDIA_RESOLUTION,
+        thinking_config=thinking(model),
     )
 
 
@@ -93,7 +126,7 @@ def read_receipt(image: bytes, config: GeminiConfig, mime_type: str = "image/jpe
     for attempt in (1, 2):  # a malformed answer gets one more try
         try:
             response = gemini.models.generate_content(
-                model=config.model, contents=contents, config=request_config()
+                model=config.model, contents=contents, config=request_config(config.model)
             )
         except errors.ClientError as exc:
             if exc.code == 429:

@@ -35,7 +35,9 @@ def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
         engine="gemini",
         min_backoff_seconds=1,
         max_backoff_seconds=3,
-        extra_env={"CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT_SECONDS)},
+        # No offline answer on the last attempt: Gemini's failures go to the dead letters (test_c);
+        # tests/stack/test_fallback.py has the offline answer.
+        extra_env={"CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT_SECONDS), "OFFLINE_FALLBACK": "false"},
     ) as running:
         yield running
 

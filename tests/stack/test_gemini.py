@@ -8,6 +8,8 @@ import time
 
 import cv2
 import numpy as np
+import pytest
+from google.genai import types
 from helpers import SAMPLE, objects
 
 from devstack.stack import LocalStack
@@ -32,6 +34,12 @@ def test_the_sdk_sends_the_image_the_schema_and_the_config(
     config = body["generationConfig"]
     assert config["temperature"] == 0
     assert config["responseMimeType"] == "application/json"
+    # Tuned for transcription (docs/gemini.md): no thinking, a cap on the answer, the image sampled finely.
+    assert config["thinkingConfig"] == {
+        "thinking_budget": 0
+    }  # as google-genai sends it (proto JSON takes both)
+    assert config["maxOutputTokens"] == gemini.MAX_OUTPUT_TOKENS == 8192
+    assert config["mediaResolution"] == "MEDIA_RESOLUTION_HIGH"
     schema = config["responseSchema"]
     assert set(Receipt.model_fields) <= set(schema["properties"])
     assert schema["properties"]["total"]["type"] == "STRING"  # exact decimals, never floats
@@ -64,9 +72,25 @@ def test_the_cached_schema_is_the_one_the_sdk_makes_of_the_model() -> None:
     # would regenerate it per call); the SDK's own conversion must come out the same.
     from google.genai import _transformers  # the SDK's converter: private, so checked here
 
-    assert _transformers.t_schema(None, gemini.request_config().response_schema) == (
+    assert _transformers.t_schema(None, gemini.request_config("gemini-2.5-flash").response_schema) == (
         _transformers.t_schema(None, Receipt)
     )
+
+
+@pytest.mark.parametrize(
+    ("model", "thinking"),
+    [
+        ("gemini-2.5-flash", {"thinking_budget": 0}),
+        ("gemini-2.5-flash-lite", {"thinking_budget": 0}),
+        ("gemini-2.5-pro", {"thinking_budget": 128}),  # 2.5 Pro cannot turn thinking off
+        ("gemini-3-flash-preview", {"thinking_level": types.ThinkingLevel.MINIMAL}),
+        ("gemini-3.1-pro-preview", {"thinking_level": types.ThinkingLevel.LOW}),  # Pro's lowest
+        ("gemini-2.0-flash", None),  # does not think: no thinkingConfig at all
+    ],
+)
+def test_thinking_is_as_little_as_each_model_allows(model: str, thinking: dict | None) -> None:
+    config = gemini.thinking(model)
+    assert (config and config.model_dump(exclude_none=True)) == thinking
 
 
 def test_a_malformed_answer_is_retried_once(gemini_stack: LocalStack, gemini_user: TelegramUser) -> None:

@@ -53,6 +53,7 @@ def test_the_defaults() -> None:
         "gemini_base_url": "",
         "gemini_timeout_seconds": 60,
         "engine": "auto",
+        "offline_fallback": True,
         "max_upload_bytes": FILESIZE_DOWNLOAD,  # the Bot API's getFile limit, 20 MB
         "max_body_bytes": 1024 * 1024,
         "max_pixels": 60_000_000,
@@ -86,6 +87,7 @@ MAPPING = [
     ("GEMINI_BASE_URL", "http://127.0.0.1:8091", "gemini_base_url", "http://127.0.0.1:8091"),
     ("GEMINI_TIMEOUT_SECONDS", "5", "gemini_timeout_seconds", 5),
     ("EXTRACT_ENGINE", "Tesseract", "engine", "tesseract"),
+    ("OFFLINE_FALLBACK", "false", "offline_fallback", False),
     ("MAX_UPLOAD_BYTES", "1000", "max_upload_bytes", 1000),
     ("MAX_BODY_BYTES", " 2000 ", "max_body_bytes", 2000),
     ("MAX_PIXELS", "3000", "max_pixels", 3000),
