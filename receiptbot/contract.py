@@ -29,9 +29,12 @@ class ReceiptUploaded(BaseModel):
 
 
 class ReceiptPreprocessed(ReceiptUploaded):
-    """Published by preprocess on `receipts-preprocessed` once the clean image is stored."""
+    """Published by preprocess on `receipts-preprocessed` once the clean image is stored.
 
-    processed_object: str
+    No processed_object: the photo failed the quality gate but its fiscal QR code was read (a
+    close-up of the code): extract answers from fiscal_qr alone."""
+
+    processed_object: str | None = None
     fiscal_qr: FiscalQR | None = None
 
 

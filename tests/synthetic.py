@@ -22,5 +22,17 @@ def synthetic_scan(qr_text: str | None = None) -> np.ndarray:
     return paper
 
 
+def qr_close_up(qr_text: str, side: int) -> np.ndarray:
+    """A phone close-up of only a QR code, ``side`` px square, grayscale: no text lines, nothing else
+    to read (users of the tax service's app photograph a receipt's fiscal QR code so)."""
+    code = cv2.QRCodeEncoder.create().encode(qr_text)  # with its white quiet zone
+    code = cv2.resize(code, (side * 3 // 4, side * 3 // 4), interpolation=cv2.INTER_NEAREST)
+    paper = np.full((side, side), 235, np.uint8)
+    y = (side - code.shape[0]) // 2
+    paper[y : y + code.shape[0], y : y + code.shape[1]] = np.minimum(code, 235)
+    noise = np.random.default_rng(1).normal(0, 4, paper.shape)
+    return cv2.GaussianBlur((paper + noise).clip(0, 255).astype(np.uint8), (0, 0), 1.0)
+
+
 def encode(img: np.ndarray, ext: str = ".jpg") -> bytes:
     return cv2.imencode(ext, img)[1].tobytes()

@@ -11,6 +11,10 @@ from pydantic import BaseModel
 
 _FISCAL_T = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})")
 
+# The engine a result names when its receipt was answered from the fiscal QR code alone (the photo
+# showed only the code, or could not be read otherwise).
+QR_ONLY_ENGINE = "fiscal_qr"
+
 
 class FiscalQR(BaseModel):
     """What a Russian cash receipt's fiscal QR code says (t=...&s=...&fn=...&i=...&fp=...&n=...)."""

@@ -55,8 +55,10 @@ def handle_event(data: Any) -> None:
         reason = REASON_TEXTS.get(rejected.reason, rejected.reason)
         answer_once(bot(), event, text(reason, event.language))
         return
-    name = layout.processed_image(event.receipt_id)
-    storage.create(s.work_bucket, name, prepared.jpeg, "image/jpeg")
+    name = None  # no image: the photo failed the quality gate, its fiscal QR code is the answer
+    if prepared.jpeg is not None:
+        name = layout.processed_image(event.receipt_id)
+        storage.create(s.work_bucket, name, prepared.jpeg, "image/jpeg")
     next_event = ReceiptPreprocessed(
         **event.model_dump(), processed_object=name, fiscal_qr=prepared.fiscal_qr
     )
@@ -66,6 +68,7 @@ def handle_event(data: Any) -> None:
         receipt_id=event.receipt_id,
         seconds=round(time.monotonic() - started, 3),
         fiscal_qr=prepared.fiscal_qr is not None,
+        qr_only_because=prepared.rejected,
     )
 
 

@@ -22,8 +22,9 @@ from receiptbot.reading.imaging.rejection import ImageRejected
 # TIFF...) gets "not_image", so the user hears "send it as a photo".
 _FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "BMP"}
 
-# Quality gate. Conservative on purpose: every dev scan and every synthetic phone photo of it,
-# hard cases included, stays well clear of these (see tests/unit/test_imaging.py and docs/preprocess.md).
+# Quality gate, checked by prepare.py after the QR code search. Conservative on purpose: every dev scan
+# and every synthetic phone photo of it, hard cases included, stays well clear of these (see
+# tests/unit/test_imaging.py and docs/preprocess.md).
 MIN_SIDE = 200  # px, the short side of the upload
 MIN_LONG_SIDE = 320
 
@@ -73,8 +74,6 @@ def _read_header(data: bytes, max_bytes: int, max_pixels: int) -> _Header:
         raise ImageRejected("not_image", "animated image")
     if width * height > max_pixels:
         raise ImageRejected("too_large", f"{width}x{height} pixels")
-    if min(width, height) < MIN_SIDE or max(width, height) < MIN_LONG_SIDE:
-        raise ImageRejected("too_small", f"{width}x{height} pixels")
     if img.format in ("JPEG", "MPO") and data.find(b"\xff\xd9", img.tile[0].offset) < 0:
         # No end-of-image marker after the scan data: the upload was cut off.
         raise ImageRejected("not_image", "truncated JPEG")

@@ -1,8 +1,8 @@
 """Where the print is on the flat document, how crisp it is, and the light it was taken in.
 
-The text lines give the skew and the text size (which sizes the output), a QR code's finder
-patterns show up as solid squares, and the sharpness decides "blurry". The light is evened out by
-dividing by the paper's own brightness, then the contrast is stretched.
+The text lines give the skew and the text size (which sizes the output), and the sharpness
+decides "blurry". The light is evened out by dividing by the paper's own brightness, then the
+contrast is stretched.
 """
 
 from __future__ import annotations
@@ -21,15 +21,14 @@ MIN_INK_LINES = 3  # text-line blobs on the document; fewer means there is nothi
 class _Layout:
     angle: float  # degrees the text lines are tilted
     text_height: float | None  # median height of a text line, px; None when there is no text
-    square_blocks: list[tuple[int, int, int, int]]  # x, y, w, h of solid squares: QR finder patterns?
+    line_length: float  # px of text line found: more on a page turned the right way
 
 
 def _layout(flat: np.ndarray) -> _Layout:
-    """Where the print is: the text lines' skew and height, and square blocks that may be QR codes.
+    """Where the print is: the text lines' skew and height.
 
     Ink is thresholded locally, the characters of a line are merged by a wide closing, and each
-    elongated blob's minimum-area rectangle gives one line's angle and height. A QR code's finder
-    patterns become solid squares.
+    elongated blob's minimum-area rectangle gives one line's angle and height.
     """
     ink = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
     # Drop the paper's (and the table's) edges: no character is an eighth of the image tall, and an
@@ -41,12 +40,10 @@ def _layout(flat: np.ndarray) -> _Layout:
     k = max(9, flat.shape[1] // 40)
     lines = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    angles, heights, weights, squares = [], [], [], []
+    angles, heights, weights = [], [], []
     for contour in contours:
         (_, _), (rw, rh), rect_angle = cv2.minAreaRect(contour)
         long_side, short_side = max(rw, rh), min(rw, rh)
-        if short_side > flat.shape[1] / 25 and long_side < 1.5 * short_side:
-            squares.append(cv2.boundingRect(contour))
         if short_side < 3 or long_side < 4 * short_side or long_side < flat.shape[1] / 10:
             continue
         # OpenCV's angle is that of the rectangle's "width" side; bring it to the long side, ±45°.
@@ -56,8 +53,8 @@ def _layout(flat: np.ndarray) -> _Layout:
         heights.append(short_side)
         weights.append(long_side)
     if len(heights) < MIN_INK_LINES:
-        return _Layout(0.0, None, squares)
-    return _Layout(_weighted_median(angles, weights), float(np.median(heights)), squares)
+        return _Layout(0.0, None, float(sum(weights)))
+    return _Layout(_weighted_median(angles, weights), float(np.median(heights)), float(sum(weights)))
 
 
 def _weighted_median(values: list[float], weights: list[float]) -> float:

@@ -2,9 +2,13 @@
 
 ``prepare`` is the whole preprocessing step: check the upload's header before decoding
 anything (size and pixel limits, so a decompression bomb costs nothing), decode straight to
-grayscale and reduced, apply the EXIF orientation, find the receipt's outline and warp it flat,
-deskew the text lines, even out the light, reject photos that cannot be read, size the result
-for Gemini (fewer tiles) or Tesseract (bigger text), and read a Russian fiscal QR code if there is one.
+grayscale and reduced, apply the EXIF orientation, read a Russian fiscal QR code if there is one,
+find the receipt's outline and warp it flat, deskew the text lines, even out the light, reject
+photos that cannot be read, and size the result for Gemini (fewer tiles) or Tesseract (bigger text).
+
+The QR code is read from the photo as received, before the quality gate: a photo whose fiscal
+QR code reads is never rejected (a close-up of only the QR code, as users of the tax service's
+app take them, fails the gate as "no document"); it is answered from the QR code alone.
 
 Everything works on grayscale: colour costs decode time and bytes, and a receipt does not need it.
 """
@@ -16,12 +20,20 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from receiptbot.reading.fiscal import FiscalQR, parse_fiscal_qr
-from receiptbot.reading.imaging.decode import _decode, _read_header
-from receiptbot.reading.imaging.document import _find_paper, _flattening, _frame, _rotation, _scale, _warp
+from receiptbot.reading.fiscal import FiscalQR
+from receiptbot.reading.imaging.decode import MIN_LONG_SIDE, MIN_SIDE, _decode, _Header, _read_header
+from receiptbot.reading.imaging.document import (
+    _find_paper,
+    _flattening,
+    _frame,
+    _quarter_turn,
+    _rotation,
+    _scale,
+    _warp,
+)
 from receiptbot.reading.imaging.layout import _even_light, _layout, _sharpness, _stretch_contrast
 from receiptbot.reading.imaging.pixels import _percentile, _resize_long
-from receiptbot.reading.imaging.qr import _qr_text
+from receiptbot.reading.imaging.qr import find_fiscal_qr
 from receiptbot.reading.imaging.rejection import ImageRejected
 
 READERS = ("gemini", "tesseract")
@@ -47,14 +59,19 @@ _JPEG_QUALITY = 85
 
 @dataclass
 class PreparedImage:
-    jpeg: bytes
+    """The clean receipt image, or only the fiscal QR code: when the photo fails the quality gate
+    but its QR code reads, ``jpeg`` is None (width and height 0) and ``rejected`` says why."""
+
+    jpeg: bytes | None
     width: int
     height: int
     fiscal_qr: FiscalQR | None
+    rejected: str | None = None
 
 
 def prepare(data: bytes, reader: str, *, max_bytes: int, max_pixels: int) -> PreparedImage:
-    """The clean receipt image for ``reader`` ("gemini" or "tesseract"); raises ImageRejected.
+    """The clean receipt image for ``reader`` ("gemini" or "tesseract") and its fiscal QR code;
+    raises ImageRejected (unless the QR code read: then only the QR code is returned).
 
     ``max_bytes`` and ``max_pixels`` are the upload limits (the settings' MAX_UPLOAD_BYTES, MAX_PIXELS).
     """
@@ -62,7 +79,23 @@ def prepare(data: bytes, reader: str, *, max_bytes: int, max_pixels: int) -> Pre
         raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
     header = _read_header(data, max_bytes, max_pixels)
     gray = _decode(data, header, _DECODE_MIN_LONG[reader])
+    fiscal_qr = find_fiscal_qr(gray)
+    try:
+        out = _receipt_image(gray, header, reader)
+    except ImageRejected as rejected:
+        if fiscal_qr is None:
+            raise
+        return PreparedImage(jpeg=None, width=0, height=0, fiscal_qr=fiscal_qr, rejected=rejected.reason)
+    ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY])
+    if not ok:  # pragma: no cover - encoding a valid uint8 image does not fail
+        raise RuntimeError("JPEG encoding failed")
+    return PreparedImage(jpeg=jpeg.tobytes(), width=out.shape[1], height=out.shape[0], fiscal_qr=fiscal_qr)
 
+
+def _receipt_image(gray: np.ndarray, header: _Header, reader: str) -> np.ndarray:
+    """The flat, evenly lit receipt sized for ``reader``; raises ImageRejected (the quality gate)."""
+    if min(header.width, header.height) < MIN_SIDE or max(header.width, header.height) < MIN_LONG_SIDE:
+        raise ImageRejected("too_small", f"{header.width}x{header.height} pixels")
     small, small_scale = _resize_long(gray, _SMALL_LONG)
     if _percentile(small, 99) < DARK_P99:
         raise ImageRejected("too_dark")
@@ -71,11 +104,15 @@ def prepare(data: bytes, reader: str, *, max_bytes: int, max_pixels: int) -> Pre
     to_flat, flat_w, flat_h = _flattening(corners)
 
     # Analyse a small flat copy first: it decides the rotation, the output size and the verdict.
-    a = min(1.0, _ANALYSIS_WIDTH / flat_w, 2 * _ANALYSIS_WIDTH / flat_h)
-    to_analysis = _scale(a) @ to_flat
-    analysis = _warp(gray, to_analysis, round(flat_w * a), round(flat_h * a))
-    flat_analysis = _even_light(analysis, text_height=None)
+    a, flat_analysis = _analysis(gray, to_flat, flat_w, flat_h)
     layout = _layout(flat_analysis)
+    if flat_w > flat_h:  # a receipt is taller than wide: is this one's text running up and down?
+        turned_to_flat = _quarter_turn(flat_w, flat_h) @ to_flat
+        turned_a, turned_analysis = _analysis(gray, turned_to_flat, flat_h, flat_w)
+        turned_layout = _layout(turned_analysis)
+        if turned_layout.line_length > layout.line_length:  # a photo turned by 90 degrees, no EXIF
+            to_flat, flat_w, flat_h = turned_to_flat, flat_h, flat_w
+            a, flat_analysis, layout = turned_a, turned_analysis, turned_layout
     angle, text_height = layout.angle, layout.text_height
     if text_height is None:
         raise ImageRejected("no_document", "no lines of text found")
@@ -90,13 +127,13 @@ def prepare(data: bytes, reader: str, *, max_bytes: int, max_pixels: int) -> Pre
     out = _stretch_contrast(_even_light(out, text_height * scale))
     if scale > 1:  # enlarged strokes are soft; Tesseract reads crisper edges better
         out = cv2.addWeighted(out, 1 + _SHARPEN, cv2.GaussianBlur(out, (0, 0), 2), -_SHARPEN, 0)
+    return out
 
-    qr_text = _qr_text(gray, flat_analysis, to_analysis, a, layout.square_blocks)
-    fiscal_qr = parse_fiscal_qr(qr_text) if qr_text else None
-    ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY])
-    if not ok:  # pragma: no cover - encoding a valid uint8 image does not fail
-        raise RuntimeError("JPEG encoding failed")
-    return PreparedImage(jpeg=jpeg.tobytes(), width=out_w, height=out_h, fiscal_qr=fiscal_qr)
+
+def _analysis(gray: np.ndarray, to_flat: np.ndarray, w: int, h: int) -> tuple[float, np.ndarray]:
+    """The flat document small enough to analyse, evenly lit, and its scale."""
+    a = min(1.0, _ANALYSIS_WIDTH / w, 2 * _ANALYSIS_WIDTH / h)
+    return a, _even_light(_warp(gray, _scale(a) @ to_flat, round(w * a), round(h * a)), text_height=None)
 
 
 def _output_scale(reader: str, w: int, h: int, text_height: float) -> float:
