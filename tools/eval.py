@@ -25,7 +25,6 @@ import multiprocessing
 import os
 import re
 import resource
-import shutil
 import statistics
 import sys
 import time
@@ -40,6 +39,7 @@ import cv2
 
 from receiptbot.config import Settings
 from receiptbot.reading import imaging, validation
+from receiptbot.reading.model import Receipt
 from receiptbot.reading.ocr import tesseract
 from receiptbot.reading.ocr.parser import fold_name
 from tools.bench import replace_between
@@ -205,11 +205,13 @@ def cpu_seconds() -> float:
 
 
 def tesseract_missing(tool: str) -> bool:
-    """True, and says what to run, when the offline engine's tesseract is not installed."""
-    if shutil.which("tesseract"):
-        return False
-    print(f"{tool}: tesseract is not installed; run `make system-deps` first")
-    return True
+    """True, and says what to run, when the offline engine's traineddata is not installed."""
+    try:
+        tesseract.tessdata_dir()
+    except RuntimeError:
+        print(f"{tool}: Tesseract's traineddata is not installed; run `make system-deps` first")
+        return True
+    return False
 
 
 def read_image(job: tuple[str, Path, Truth]) -> Reading:
@@ -230,7 +232,8 @@ def read_image(job: tuple[str, Path, Truth]) -> Reading:
     reading.qr = prepared.fiscal_qr is not None
     started = cpu_seconds()
     try:
-        receipt = tesseract.read_receipt(prepared.jpeg)  # as extract calls the offline engine
+        # As extract reads it: the offline engine, or the QR code alone when only it was readable.
+        receipt = tesseract.read_receipt(prepared.jpeg) if prepared.jpeg is not None else Receipt()
         receipt, _warnings = validation.check(receipt, prepared.fiscal_qr)
     except Exception as exc:
         reading.note = f"{type(exc).__name__}: {exc}"[:60]

@@ -68,12 +68,12 @@ def truth(path: Path) -> Row:
 
 
 def evaluate(job: tuple[Path, int, str]) -> Row:
-    path, psm, languages = job
+    path, _psm, _languages = job
     row = truth(path)
     started, cpu_started = time.perf_counter(), cpu_seconds()
     try:
         image = prepare_offline(path.read_bytes()).jpeg  # as extract gets it
-        receipt = tesseract.read_receipt(image, languages=languages, psm=psm)
+        receipt = tesseract.read_receipt(image)  # languages and psm: the engine's own choice now
     except Exception as exc:  # one bad receipt is a miss in the table, not the end of the run
         row.error = f"{type(exc).__name__}: {exc}"[:60]
     else:

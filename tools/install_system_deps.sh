@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the local stack needs when they are missing, and checks the
-# rest: Tesseract with its English, Russian and German data; Java and the Pub/Sub emulator.
+# rest: Tesseract's English, Russian and German data (the offline engine's libtesseract comes with
+# the tesserocr wheel; `make build` bundles these files); Java and the Pub/Sub emulator.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -11,9 +12,10 @@ apt_install() {
 }
 
 missing=()
-command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 for lang in eng rus deu; do
-  if ! tesseract --list-langs 2>/dev/null | grep -qx "$lang"; then missing+=("tesseract-ocr-$lang"); fi
+  if ! compgen -G "/usr/share/tesseract-ocr/*/tessdata/$lang.traineddata" >/dev/null; then
+    missing+=("tesseract-ocr-$lang")
+  fi
 done
 command -v java >/dev/null || missing+=(default-jre-headless)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi

@@ -15,6 +15,7 @@ import pytest
 
 from devstack.servers import BackgroundServer
 from devstack.telegram_standin import TelegramStandIn
+from receiptbot.reading.ocr import tesseract
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-token-never-printed"
@@ -34,6 +35,27 @@ def test_build_bundles_function_and_shared_package(tmp_path: Path) -> None:
     assert not list(target.rglob("__pycache__"))
     (target / "stale.py").write_text("left over")
     assert not (build.build("webhook", tmp_path) / "stale.py").exists()
+    assert not (target / "tessdata").exists()  # only the functions that read text carry it
+
+
+def test_build_bundles_the_offline_engines_traineddata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build = _load("build_functions")
+    target = build.build("extract", tmp_path)
+    files = sorted(p.name for p in (target / "tessdata").iterdir())
+    assert files == sorted(f"{language}.traineddata" for language in tesseract.LANGUAGES)
+    monkeypatch.delenv("TESSDATA_PREFIX", raising=False)
+    where = "from receiptbot.reading.ocr import tesseract; print(tesseract.tessdata_dir())"
+    engine = subprocess.run(  # the bundle's own engine finds them there, before Debian's
+        [sys.executable, "-c", where],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(target)},
+    )
+    assert engine.stdout.strip() == f"{target / 'tessdata'}/"
 
 
 @pytest.fixture

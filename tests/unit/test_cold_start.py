@@ -9,13 +9,13 @@ import sys
 
 from helpers import REPO
 
-HEAVY = ("cv2", "numpy", "PIL", "google.genai", "pytesseract")
+HEAVY = ("cv2", "numpy", "PIL", "google.genai", "tesserocr")
 
 PROBE = """
 import json, runpy, sys
 sys.path.insert(0, sys.argv[1])
 runpy.run_path(sys.argv[1] + "/main.py")
-print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {"cv2", "numpy", "PIL", "pytesseract"}
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {"cv2", "numpy", "PIL", "tesserocr"}
                         or m.startswith("google.genai"))))
 """
 

@@ -1,11 +1,22 @@
-"""The offline engine end to end on real scans: pipeline preparation, Tesseract, parser."""
+"""The offline engine: Tesseract in-process, pages turned upright, the OCR language by the script.
 
-import shutil
+The synthetic receipts need Tesseract's traineddata (make system-deps) and, for Cyrillic, a font
+with Cyrillic glyphs (DejaVu); the real scans need the shared receipt sets.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from helpers import SHARED_RECEIPTS
+from PIL import Image, ImageDraw, ImageFont
 
 from receiptbot.config import Settings
 from receiptbot.reading import imaging
@@ -15,19 +26,124 @@ DEV = SHARED_RECEIPTS
 # Two layouts: a card payment with its slip, and cash handed over with change given back.
 SCANS = ["lidl_07042020_06_01569.jpg", "aldi_18042020_11_00883.jpg"]
 DEFAULTS = Settings.model_construct()  # the deployed settings: the upload limits preprocess passes
+LIMITS = {"max_bytes": DEFAULTS.max_upload_bytes, "max_pixels": DEFAULTS.max_pixels}
+FONT = "DejaVuSansMono.ttf"  # Latin and Cyrillic glyphs, monospaced like a receipt printer's
 
-pytestmark = [
-    pytest.mark.skipif(not DEV.is_dir(), reason=f"the shared dev scans are not at {DEV}"),
-    pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract is not installed (make system-deps)"),
+
+def _tessdata_missing() -> bool:
+    try:
+        tesseract.tessdata_dir()
+    except RuntimeError:
+        return True
+    return False
+
+
+pytestmark = pytest.mark.skipif(
+    _tessdata_missing(), reason="Tesseract's traineddata is missing (make system-deps)"
+)
+
+LATIN = [
+    "SUPERMARKT MUSTER",
+    "MILCH 1,5%          1.19",
+    "BROT VOLLKORN       2.49",
+    "BUTTER              1.89",
 ]
+LATIN += [
+    "KAFFEE BOHNEN       6.99",
+    "SUMME EUR          12.56",
+    "BAR                20.00",
+    "15.01.2024  18:30",
+]
+CYRILLIC = [
+    'ООО "РОМАШКА"',
+    "ИНН 7701234567",
+    "КАССОВЫЙ ЧЕК",
+    "МОЛОКО 3,2%          89.90",
+    "ХЛЕБ БОРОДИНСКИЙ     54.00",
+]
+CYRILLIC += ["МАСЛО СЛИВОЧНОЕ     199.00", "ИТОГО               342.90", "НАЛИЧНЫМИ           500.00"]
+CYRILLIC += ["СДАЧА               157.10", "15.01.24 18:30"]
 
 
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    try:
+        return ImageFont.truetype(FONT, size)
+    except OSError:
+        pytest.skip(f"no {FONT} (fonts-dejavu-core) to draw the receipt with")
+
+
+def _printed(lines: list[str]) -> Image.Image:
+    """A clean grayscale receipt, as preprocess hands it to the engine (text ~30 px high)."""
+    font = _font(28)
+    page = Image.new("L", (760, 60 + 48 * len(lines)), 255)
+    draw = ImageDraw.Draw(page)
+    for i, line in enumerate(lines):
+        draw.text((30, 30 + 48 * i), line, font=font, fill=20)
+    return page
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG")  # lossless: a turned copy holds exactly the same pixels
+    return out.getvalue()
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def test_upside_down_page_reads_the_same_as_upright() -> None:
+    page = _printed(LATIN)
+    upright = tesseract.ocr_text(_png(page))
+    assert "SUMME" in upright and "12.56" in upright
+    assert tesseract.ocr_text(_png(page.rotate(180))) == upright
+
+
+@pytest.mark.parametrize("rotation", [cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_90_COUNTERCLOCKWISE])
+def test_sideways_photo_is_turned_and_read_like_upright(rotation: int) -> None:
+    scan = np.asarray(_printed(LATIN * 3))
+    upright = imaging.prepare(cv2.imencode(".png", scan)[1].tobytes(), reader="tesseract", **LIMITS)
+    sideways = imaging.prepare(
+        cv2.imencode(".png", cv2.rotate(scan, rotation))[1].tobytes(), "tesseract", **LIMITS
+    )
+
+    assert (sideways.height > sideways.width) == (upright.height > upright.width)
+    assert (
+        tesseract.read_receipt(sideways.jpeg).total
+        == tesseract.read_receipt(upright.jpeg).total
+        == Decimal("12.56")
+    )
+
+
+def test_cyrillic_page_is_read_with_the_russian_model() -> None:
+    text = tesseract.ocr_text(_png(_printed(CYRILLIC)))
+
+    assert "ИТОГО" in text.upper() and "342.90" in text and "РОМАШКА" in text
+    letters = [c for c in text if c.isalpha()]
+    assert not [c for c in letters if c.isascii()], "rus alone puts no Latin letters into Russian words"
+    assert tesseract.read_receipt(_png(_printed(CYRILLIC))).total == Decimal("342.90")
+
+
+def test_latin_page_keeps_its_latin_letters() -> None:
+    text = tesseract.ocr_text(_png(_printed(LATIN)))
+    assert tesseract.cyrillic_share(text) < tesseract.CYRILLIC_MAYBE
+    assert "SUPERMARKT" in text
+
+
+def test_reads_in_process_without_starting_a_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_subprocess(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the engine started a subprocess")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", no_subprocess)
+    assert "SUMME" in tesseract.ocr_text(_png(_printed(LATIN)))
+    assert "pytesseract" not in sys.modules
+
+
+@pytest.mark.skipif(not DEV.is_dir(), reason=f"the shared dev scans are not at {DEV}")
 @pytest.mark.parametrize("name", SCANS)
 def test_reads_total_and_date_named_in_the_file(name: str) -> None:
     merchant, ddmmyyyy, _items, cents = Path(name).stem.split("_")
-    scan = (DEV / name).read_bytes()
-    limits = {"max_bytes": DEFAULTS.max_upload_bytes, "max_pixels": DEFAULTS.max_pixels}
-    image = imaging.prepare(scan, reader="tesseract", **limits).jpeg
+    image = imaging.prepare((DEV / name).read_bytes(), reader="tesseract", **LIMITS).jpeg
 
     receipt = tesseract.read_receipt(image)
 

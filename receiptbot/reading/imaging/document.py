@@ -128,6 +128,11 @@ def _flattening(corners: np.ndarray) -> tuple[np.ndarray, int, int]:
     return cv2.getPerspectiveTransform(corners.astype(np.float32), target), w, h
 
 
+def _quarter_turn(w: int, h: int) -> np.ndarray:
+    """The homography turning a w x h image by 90 degrees clockwise (into h x w)."""
+    return np.array([[0, -1, h], [1, 0, 0], [0, 0, 1]], np.float64)
+
+
 def _scale(s: float) -> np.ndarray:
     return np.diag([s, s, 1.0])
 

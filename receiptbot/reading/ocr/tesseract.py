@@ -1,39 +1,124 @@
-"""The offline engine: Tesseract OCR plus the text parser, used when no Gemini credentials are set.
+"""The offline engine: Tesseract OCR in-process (tesserocr) plus the text parser.
 
-Settings chosen by measurement on the dev scans (see docs/eval-extract.md): page segmentation
-mode 6 (one uniform block of text) keeps a receipt's name and amount on one line better than
-mode 4, and one pass is enough; a second pass with the other mode cost twice the time for no
-gain in total, date or merchant.
+Used when no Gemini credentials are set, and as the fallback when Gemini fails. Settings chosen by
+measurement on every receipt set (see docs/eval.md):
+
+- Page segmentation mode 6 (one uniform block of text) keeps a receipt's name and amount on one line.
+- The first reading is with ``deu+eng+rus``: it reads Latin receipts (German, English, Malaysian)
+  as well as any single Latin model, and shows whether the page is Cyrillic. A Cyrillic page is
+  read again with ``rus`` alone, which reads Russian without the Latin letters the mixed model
+  puts into Russian words.
+- Upside down: a page read with little confidence is also read turned by 180 degrees, and the
+  more confident reading wins (upright pages score 40-95, upside-down ones 25-58 on the sets).
+  Sideways pages are turned by preprocess's preparation. Tesseract's own orientation and script
+  detection (OSD) was measured and dropped: on the prepared receipts it called a third of the
+  upright ones upside down, and Latin receipts Arabic or Greek.
 """
 
 from __future__ import annotations
 
+import glob
 import io
 import os
+import re
+import threading
+from pathlib import Path
 
 # Tesseract's OpenMP threads fight each other on a small instance that runs several receipts at
-# once; one thread each is faster overall. pytesseract starts a subprocess that inherits this.
+# once; one thread each is faster overall. Read by libtesseract when it starts: set before import.
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
-import pytesseract  # imported after OMP_THREAD_LIMIT is set, for clarity
+import tesserocr
 from PIL import Image
 
 from receiptbot.reading.model import Receipt
 from receiptbot.reading.ocr.parser import parse_receipt_text
 
-PSM = 6  # page segmentation mode: a single uniform block of text
-OCR_TIMEOUT_SECONDS = 90  # inside extract's 120 s function timeout; a stuck OCR raises RuntimeError
+FIRST_LANGUAGES = "deu+eng+rus"
+CYRILLIC_LANGUAGES = "rus"
+LANGUAGES = ("deu", "eng", "rus")  # the traineddata files the engine needs (make build bundles them)
+# Share of Cyrillic among the letters of the first reading's words above which the page is read
+# again with rus: Latin receipts stay under 0.25 (garbage words), Russian ones are 0.6-0.85; in
+# between, the more confident of the two readings wins.
+CYRILLIC_SURE = 0.5
+CYRILLIC_MAYBE = 0.1
+UPRIGHT_CONFIDENCE = 65  # mean word confidence (0-100) under which the page may be upside down
+PSM = tesserocr.PSM.SINGLE_BLOCK  # 6: a single uniform block of text
+# The tessdata folder make build puts beside the receiptbot package; Debian's install (any version).
+BUNDLED_TESSDATA = Path(__file__).resolve().parents[3] / "tessdata"
+DEBIAN_TESSDATA = "/usr/share/tesseract-ocr/*/tessdata"
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
-def read_receipt(image: bytes, languages: str = "deu+eng+rus", psm: int = PSM) -> Receipt:
+def read_receipt(image: bytes) -> Receipt:
     """Read a preprocessed (grayscale, text-sized) receipt image into the receipt model."""
-    return parse_receipt_text(ocr_text(image, languages, psm))
+    return parse_receipt_text(ocr_text(image))
 
 
-def ocr_text(image: bytes, languages: str = "deu+eng+rus", psm: int = PSM) -> str:
-    """The text Tesseract reads on the image, line by line."""
+def ocr_text(image: bytes) -> str:
+    """The text Tesseract reads on the image, line by line, upright and in the page's script."""
     with Image.open(io.BytesIO(image)) as img:
         img.load()
-        return pytesseract.image_to_string(
-            img, lang=languages, config=f"--psm {psm}", timeout=OCR_TIMEOUT_SECONDS
-        )
+    text, confidence = _read(img, FIRST_LANGUAGES)
+    if confidence < UPRIGHT_CONFIDENCE:
+        turned = img.rotate(180)
+        turned_text, turned_confidence = _read(turned, FIRST_LANGUAGES)
+        if turned_confidence > confidence:
+            img, text, confidence = turned, turned_text, turned_confidence
+    cyrillic = cyrillic_share(text)
+    if cyrillic >= CYRILLIC_MAYBE:
+        russian, russian_confidence = _read(img, CYRILLIC_LANGUAGES)
+        if cyrillic >= CYRILLIC_SURE or russian_confidence >= confidence:
+            text = russian
+    return text
+
+
+def cyrillic_share(text: str) -> float:
+    """The share of Cyrillic letters among the letters of words (3 letters or more) of one script."""
+    cyrillic = latin = 0
+    for word in _WORD.findall(text):
+        if all("\u0400" <= c <= "\u04ff" for c in word):
+            cyrillic += len(word)
+        elif word.isascii():
+            latin += len(word)
+    return cyrillic / (cyrillic + latin) if cyrillic + latin else 0.0
+
+
+def tessdata_dir() -> str:
+    """Where the traineddata files are: TESSDATA_PREFIX, the bundle's tessdata/, or Debian's."""
+    candidates = [
+        os.environ.get("TESSDATA_PREFIX"),
+        str(BUNDLED_TESSDATA),
+        *sorted(glob.glob(DEBIAN_TESSDATA)),
+    ]
+    for folder in filter(None, candidates):
+        if all(Path(folder, f"{lang}.traineddata").is_file() for lang in LANGUAGES):
+            return folder.rstrip("/") + "/"
+    raise RuntimeError(f"no tessdata with {', '.join(LANGUAGES)} in {candidates} (make system-deps)")
+
+
+class _Engine:
+    """One Tesseract per language set per process, loaded on first use; a lock each, since a
+    Tesseract instance reads one image at a time and extract runs several requests at once."""
+
+    def __init__(self, languages: str) -> None:
+        self.languages = languages
+        self.lock = threading.Lock()
+        self.api: tesserocr.PyTessBaseAPI | None = None
+
+    def read(self, image: Image.Image) -> tuple[str, int]:
+        with self.lock:
+            if self.api is None:
+                self.api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=self.languages, psm=PSM)
+            self.api.SetImage(image)
+            text = self.api.GetUTF8Text()
+            return text, self.api.MeanTextConf()
+
+
+_ENGINES = {languages: _Engine(languages) for languages in (FIRST_LANGUAGES, CYRILLIC_LANGUAGES)}
+
+
+def _read(image: Image.Image, languages: str) -> tuple[str, int]:
+    """The text and its mean word confidence (0-100)."""
+    return _ENGINES[languages].read(image)
