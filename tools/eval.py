@@ -24,7 +24,6 @@ import itertools
 import multiprocessing
 import os
 import re
-import resource
 import statistics
 import sys
 import time
@@ -199,9 +198,8 @@ def prepare_offline(data: bytes) -> imaging.PreparedImage:
 
 
 def cpu_seconds() -> float:
-    """CPU of this process and its finished children (pytesseract runs tesseract as one)."""
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
+    """CPU of this process: the engine reads in-process (tesserocr)."""
+    return time.process_time()
 
 
 def tesseract_missing(tool: str) -> bool:

@@ -6,7 +6,7 @@ Prints a per-receipt table, per-field accuracy, and as its last line:
 
     eval-extract n=<count> total=<0..1> date=<0..1> merchant=<0..1> seconds_median=<s>
 
-Usage: python -m tools.eval_extract [--dir FOLDER] [--psm N] [--languages deu+eng+rus]
+Usage: python -m tools.eval_extract [--dir FOLDER]
 (RECEIPTS_DIR in the environment sets the folder; default ../shared/receipts/dev/).
 """
 
@@ -67,13 +67,12 @@ def truth(path: Path) -> Row:
     return Row(path.name, known.merchant, known.date, known.total)
 
 
-def evaluate(job: tuple[Path, int, str]) -> Row:
-    path, _psm, _languages = job
+def evaluate(path: Path) -> Row:
     row = truth(path)
     started, cpu_started = time.perf_counter(), cpu_seconds()
     try:
         image = prepare_offline(path.read_bytes()).jpeg  # as extract gets it
-        receipt = tesseract.read_receipt(image)  # languages and psm: the engine's own choice now
+        receipt = tesseract.read_receipt(image)  # the engine chooses its languages
     except Exception as exc:  # one bad receipt is a miss in the table, not the end of the run
         row.error = f"{type(exc).__name__}: {exc}"[:60]
     else:
@@ -89,8 +88,6 @@ def mark(ok: bool) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dir", type=Path, default=Path(os.environ.get("RECEIPTS_DIR") or DEFAULT_DIR))
-    parser.add_argument("--psm", type=int, default=tesseract.PSM)
-    parser.add_argument("--languages", default="deu+eng+rus")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
@@ -100,10 +97,10 @@ def main() -> int:
         return 0
     if tesseract_missing("eval-extract"):
         return 1
-    print(f"{len(files)} receipts in {args.dir}; imaging.prepare, psm {args.psm}, {args.languages}")
+    print(f"{len(files)} receipts in {args.dir}; imaging.prepare, the offline engine")
 
     with Pool(args.workers) as pool:
-        rows = pool.map(evaluate, [(f, args.psm, args.languages) for f in files], chunksize=1)
+        rows = pool.map(evaluate, files, chunksize=1)
 
     print(
         TABLE.format("file", "total", "got", "", "date", "got", "", "merchant", "got", "", "wall s", "cpu s")

@@ -2,7 +2,6 @@
 
 import io
 import re
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -118,7 +117,10 @@ def test_tsv_has_what_was_read_and_empty_cells_for_unknown() -> None:
     assert one.getvalue() == "file\ttotal\tdate\tmerchant\tcurrency\tqr\na.jpg\t\t\t\t\t0\n"
 
 
-@pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract is not installed (make system-deps)")
+@pytest.mark.skipif(
+    receipt_eval.tesseract_missing("test"),
+    reason="Tesseract's traineddata is not installed (make system-deps)",
+)
 def test_the_tool_reads_a_set_and_prints_one_line_for_it(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
