@@ -357,12 +357,14 @@ def write_docs(results: dict[str, list[Reading]]) -> None:
 def evaluate(sets: list[tuple[str, Path, list[Truth]]], workers: int) -> Iterable[list[Reading]]:
     """Each set's readings, set after set as they finish; the images run on ``workers`` cores."""
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
-    queue: multiprocessing.Queue = multiprocessing.Queue()
+    # spawn, not fork: a forked child of a process with threads running (a test session) can hang.
+    spawn = multiprocessing.get_context("spawn")
+    queue = spawn.Queue()
     workers = max(1, min(workers, len(cores)))
     for core in cores[:workers]:
         queue.put(core)
     jobs = [(name, folder, truth) for name, folder, truths in sets for truth in truths]
-    with multiprocessing.Pool(workers, initializer=pin_to_one_core, initargs=(queue,)) as pool:
+    with spawn.Pool(workers, initializer=pin_to_one_core, initargs=(queue,)) as pool:
         for _name, readings in itertools.groupby(pool.imap(read_image, jobs), key=lambda r: r.set):
             yield list(readings)
 
