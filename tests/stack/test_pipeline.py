@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from helpers import SAMPLE, objects, published
+from helpers import SAMPLE, objects, published, user_of
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
@@ -75,7 +75,6 @@ def test_non_photo_updates_are_acknowledged_and_ignored(stack: LocalStack, user:
 
 
 def test_help_is_answered_in_the_users_language(stack: LocalStack) -> None:
-    from conftest import user_of
 
     for language, word in (("en", "receipts"), ("ru", "чеки")):
         user = user_of(stack, language)
