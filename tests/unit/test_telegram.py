@@ -321,3 +321,11 @@ def test_the_image_picked_is_the_largest_photo_or_an_image_document() -> None:
     assert pick_image(Message.model_validate(photo_message(photo=sizes))) == Image("b", 5, "photo")
     document = {"file_id": "d", "mime_type": "IMAGE/JPEG", "file_size": 10}
     assert pick_image(Message.model_validate(photo_message(document=document))) == Image("d", 10, "document")
+
+
+def test_the_bots_callback_data_fits_the_bot_apis_limit() -> None:
+    from receiptbot.bot.commands import DELETE_NO, DELETE_YES
+    from receiptbot.telegram.limits import CALLBACK_DATA_LENGTH
+
+    for data in (DELETE_YES, DELETE_NO):
+        assert 1 <= len(data.encode()) <= CALLBACK_DATA_LENGTH, data
