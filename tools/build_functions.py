@@ -2,7 +2,7 @@
 
 Each holds the function's own files (main.py, requirements.txt) and a copy of the shared
 receiptbot/ package, which is what Cloud Functions installs and imports. Terraform zips each
-directory and names the upload by the zip's hash (infra/terraform/functions.tf), so the
+directory and names the upload by the zip's hash (infra/terraform/modules/receipt-bot/functions.tf), so the
 bundle must contain only what the function needs: no caches, no tests.
 
 Tesseract is not in the Cloud Functions runtime: the tesserocr wheel brings libtesseract, and

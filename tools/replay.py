@@ -4,8 +4,8 @@
     GOOGLE_CLOUD_PROJECT=my-project make replay   # against the deployment
 
 Against the deployment it uses Application Default Credentials, and takes the bucket and topic
-names from `terraform output` in infra/terraform (RAW_BUCKET, WORK_BUCKET and TOPIC_UPLOADED in
-the environment win, for a machine without the Terraform state).
+names from `terraform output` in infra/terraform/examples/simple (RAW_BUCKET, WORK_BUCKET and
+TOPIC_UPLOADED in the environment win, for a machine without the Terraform state).
 
 The dead-letter step keeps each failed receipt as failed/<rid>/event.json and failed/<rid>/photo
 in the raw bucket. Replaying one restores its raw photo if lifecycle deletion took it, clears its
@@ -27,7 +27,7 @@ from receiptbot.cloud import pubsub, storage
 from receiptbot.config import Settings, settings
 from receiptbot.contract import ReceiptUploaded
 
-TF_DIR = REPO / "infra" / "terraform"
+TF_DIR = REPO / "infra" / "terraform" / "examples" / "simple"
 
 
 def use_dev_stack() -> None:

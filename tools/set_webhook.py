@@ -63,7 +63,7 @@ def call(bot: BotApi, method: str, **params: Any) -> Any:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Register the deployed webhook with Telegram.")
-    parser.add_argument("--tf-dir", type=Path, default=Path("infra/terraform"))
+    parser.add_argument("--tf-dir", type=Path, default=Path("infra/terraform/examples/simple"))
     args = parser.parse_args()
     try:
         s = load_settings()

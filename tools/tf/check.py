@@ -1,7 +1,9 @@
 """`make tf-check`: the offline checks of infra/terraform, with one summary line at the end.
 
 terraform fmt -check; checkov (0 failed checks; a skip needs a written reason beside it); the provider
-schema check (tools/tf/schema.py); the wiring checks (tools/tf/wiring.py).
+schema check (tools/tf/schema.py); the wiring checks (tools/tf/wiring.py), which count the README's
+too (tools/tf/docs.py: the generated tables are up to date, no `-replace` advice). Every module and
+example under --dir is checked.
 Last line: tf-check fmt=ok checkov_failed=N schema_errors=N wiring_errors=N (exit 1 unless all pass).
 """
 
@@ -15,7 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools.tf import schema, wiring
+from tools.tf import docs, schema, wiring
+from tools.tf.hcl import module_dirs
 
 # A checkov skip comment, and the reason it must carry after the second colon.
 _SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
@@ -23,11 +26,13 @@ _SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
 
 def unexplained_skips(tf_dir: Path) -> list[str]:
     found = []
-    for path in sorted(tf_dir.glob("*.tf")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            match = _SKIP.search(line)
-            if match and len((match.group(2) or "").strip()) < 10:
-                found.append(f"{path.name}:{number}: checkov skip {match.group(1)} without a reason")
+    for directory in module_dirs(tf_dir):
+        for path in sorted(directory.glob("*.tf")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                match = _SKIP.search(line)
+                if match and len((match.group(2) or "").strip()) < 10:
+                    where = path.relative_to(tf_dir).as_posix()
+                    found.append(f"{where}:{number}: checkov skip {match.group(1)} without a reason")
     return found
 
 
@@ -82,7 +87,7 @@ def main() -> int:
     if fmt.returncode != 0:
         print(fmt.stdout + fmt.stderr)
     schema_errors = schema.check_dir(args.dir, schema.ProviderSchema.load())
-    wiring_errors = wiring.check_dir(args.dir)
+    wiring_errors = wiring.check_dir(args.dir) + docs.check_dir(args.dir)
     checkov_failed = checkov_failures(checkov) + unexplained_skips(args.dir)
 
     for error in checkov_failed + schema_errors + wiring_errors:

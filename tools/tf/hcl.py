@@ -11,6 +11,12 @@ from hcl2.query.body import DocumentView
 META = {"count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"}
 
 
+def module_dirs(tf_dir: Path) -> list[Path]:
+    """Every directory under tf_dir that holds `*.tf` files (a module or an example), .terraform/ aside."""
+    found = {path.parent for path in tf_dir.rglob("*.tf") if ".terraform" not in path.parts}
+    return sorted(found)
+
+
 def load_dir(tf_dir: Path) -> list[tuple[str, BlockView]]:
     """(file name, block) for every top-level block of every `*.tf` file (not recursive, like Terraform)."""
     return [

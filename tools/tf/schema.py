@@ -6,7 +6,9 @@ cdktn-provider-google is generated from the provider's schema and carries it as 
 each resource and data source is a class whose constructor takes a `<Name>Config` struct, one
 property per argument or nested block (a block is a struct, or a list of structs), optional unless
 the provider requires it. Checked: unknown types, arguments and blocks, an argument written as a
-block or the reverse, a repeated single block, missing required ones, and versions.tf's pin.
+block or the reverse, a repeated single block, missing required ones, versions.tf's pin, a resource
+that takes labels without them, and a local module called with an argument it does not have or
+without a required one. Every directory of `*.tf` files under DIR is checked (modules, examples).
 
 Usage: python -m tools.tf.schema DIR   (prints one line per error, then schema_errors=N)
 """
@@ -26,7 +28,7 @@ from typing import Any
 
 from hcl2.query.blocks import BlockView
 
-from tools.tf.hcl import META, load_dir
+from tools.tf.hcl import META, load_dir, module_dirs
 
 DISTRIBUTION = "cdktn-provider-google"
 BASES = {
@@ -132,32 +134,71 @@ def check_body(schema: ProviderSchema, struct: str, block: BlockView, where: str
     return errors
 
 
+def missing_labels(fields: dict[str, Field], block: BlockView, where: str) -> list[str]:
+    """A resource that takes labels must set them (billing groups costs by them). Monitoring's
+    own `labels` configure a channel: its resources carry theirs as `user_labels`."""
+    wanted = "user_labels" if "userlabels" in fields else "labels" if "labels" in fields else None
+    if wanted is None or block.attribute(wanted) is not None:
+        return []
+    return [f"{where}: no `{wanted}` (every resource that takes labels gets the module's labels)"]
+
+
+# A module call's own arguments, beside its input variables.
+MODULE_META = {"source", "version", "providers", "count", "for_each", "depends_on"}
+
+
+def check_module_call(directory: Path, block: BlockView, where: str) -> list[str]:
+    """A call of a local module: every argument is one of its variables, every required one is set."""
+    source = (block.attribute("source").value or "").strip('"') if block.attribute("source") else ""
+    if not source.startswith(("./", "../")):
+        return []
+    variables = {
+        b.name_labels[0]: b.attribute("default") is not None
+        for _, b in load_dir(directory / source)
+        if b.block_type == "variable"
+    }
+    given = {a.name for a in block.attributes()} - MODULE_META
+    errors = [
+        f"{where}: module {source} has no variable `{name}`" for name in sorted(given - variables.keys())
+    ]
+    missing = sorted(name for name, optional in variables.items() if not optional and name not in given)
+    return errors + [f"{where}: missing required variable `{name}` of {source}" for name in missing]
+
+
 def check_dir(tf_dir: Path, schema: ProviderSchema) -> list[str]:
+    """Every module and example under tf_dir (messages name files relative to it)."""
     errors: list[str] = []
-    for file, block in load_dir(tf_dir):
-        kind, labels = block.block_type, block.name_labels
-        where = f"{file}: {'.'.join(labels if kind == 'resource' else block.labels)}"
-        if kind in ("resource", "data") and labels[0].startswith("google_"):
-            struct = schema.configs.get((kind, labels[0]))
-            if struct is None:
-                what = "resource" if kind == "resource" else "data source"
-                errors.append(f"{where}: unknown {what} type `{labels[0]}` in google {schema.version}")
-            else:
-                errors += check_body(schema, struct, block, where, top=True)
-        elif kind == "provider" and labels == ["google"]:
-            errors += check_body(schema, schema.configs[("provider", "google")], block, where, top=False)
-        for providers in block.blocks("required_providers") if kind == "terraform" else []:
-            google = providers.attribute("google")
-            pinned = (
-                google.value.get("version", "").strip('"')
-                if google and isinstance(google.value, dict)
-                else ""
-            )
-            line = "~> " + ".".join(schema.version.split(".")[:2])  # the minor line whose schema is checked
-            if google and pinned != line:
-                errors.append(
-                    f"{file}: terraform: google version {pinned!r} is not {line!r}, the schema checked"
-                )
+    for directory in module_dirs(tf_dir):
+        for name, block in load_dir(directory):
+            errors += check_block(schema, directory, (directory / name).relative_to(tf_dir).as_posix(), block)
+    return errors
+
+
+def check_block(schema: ProviderSchema, directory: Path, file: str, block: BlockView) -> list[str]:
+    errors: list[str] = []
+    kind, labels = block.block_type, block.name_labels
+    where = f"{file}: {'.'.join(labels if kind == 'resource' else block.labels)}"
+    if kind in ("resource", "data") and labels[0].startswith("google_"):
+        struct = schema.configs.get((kind, labels[0]))
+        if struct is None:
+            what = "resource" if kind == "resource" else "data source"
+            errors.append(f"{where}: unknown {what} type `{labels[0]}` in google {schema.version}")
+        else:
+            errors += check_body(schema, struct, block, where, top=True)
+            if kind == "resource":
+                errors += missing_labels(schema.fields(struct), block, where)
+    elif kind == "provider" and labels == ["google"]:
+        errors += check_body(schema, schema.configs[("provider", "google")], block, where, top=False)
+    elif kind == "module":
+        errors += check_module_call(directory, block, where)
+    for providers in block.blocks("required_providers") if kind == "terraform" else []:
+        google = providers.attribute("google")
+        pinned = (
+            google.value.get("version", "").strip('"') if google and isinstance(google.value, dict) else ""
+        )
+        line = "~> " + ".".join(schema.version.split(".")[:2])  # the minor line whose schema is checked
+        if google and pinned != line:
+            errors.append(f"{file}: terraform: google version {pinned!r} is not {line!r}, the schema checked")
     return errors
 
 

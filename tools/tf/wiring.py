@@ -1,19 +1,25 @@
 """Check the wiring of infra/terraform against infra/pipeline.json and the least-privilege table.
 
 Terraform evaluates the module (`terraform console` needs no provider) on a copy made of its
-variables, its locals and one more local: every resource's arguments per instance, blocks as lists
-of objects. A reference to a resource, which only the provider could resolve, becomes a string that
-names it: `google_service_account.function[each.key].email` gives
-"google_service_account.function[webhook].email".
+variables, its locals and one more local, output as `tf_check`: every resource's arguments per
+instance, blocks as lists of objects. The module's variables validate pipeline.json (its ranges),
+so a wrong pipeline.json is reported here with Terraform's own message naming the field. Each example
+is evaluated too, with its terraform.tfvars.example, calling that copy of the module (a local module
+needs only `terraform init -backend=false`, no provider). A reference to a resource, which only
+the provider could resolve, becomes a string that names it:
+`google_service_account.function[each.key].email` gives "google_service_account.function[webhook].email".
 What the module builds is then compared, in both Gemini modes, with what pipeline.json and the tables
-below expect: each topic's subscription, each function, every IAM grant, the results bucket's
-versioning and the raw photos' expiry (checkov checks uniform access and public access prevention).
+below expect: each topic's subscription, each function (its environment against receiptbot/config.py's
+settings, its secrets pinned to a version), every IAM grant (Firestore's with its condition), the
+Firestore database and indexes, the alerts and their channels, the raw photos' expiry (checkov checks
+uniform access and public access prevention).
 
 Usage: python -m tools.tf.wiring DIR   (prints one line per error, then wiring_errors=N)
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -26,15 +32,31 @@ from typing import Any
 
 from hcl2.query.blocks import BlockView
 
-from tools.tf.hcl import META, expression, load_dir
+from tools.tf.hcl import META, expression, load_dir, module_dirs
 
 MODES = ("api_key", "vertex_ai")
+MODULE = Path("modules") / "receipt-bot"
 EXAMPLE_TFVARS = "terraform.tfvars.example"
+PROJECT, DATABASE = "example-project", "receipt-bot"  # the evaluation's project, the default database
+# What the module is evaluated with, besides pipeline.json and the mode.
+INPUTS = {
+    "project_id": PROJECT,
+    "repo_root": "/nowhere",  # only the source bundles read it, and they are not evaluated
+    "secret_versions": {"telegram-bot-token": "3", "telegram-webhook-secret": "2", "gemini-api-key": "1"},
+    "notification_channels": ["projects/example-project/notificationChannels/1"],
+}
+CONFIG = Path(__file__).resolve().parents[2] / "receiptbot" / "config.py"
 FUNCTION, TOPIC, ACCOUNT = "google_cloudfunctions2_function", "google_pubsub_topic", "google_service_account"
 
 USER, VIEWER = "roles/storage.objectUser on bucket ", "roles/storage.objectViewer on bucket "
 PUBLISHER, ACCESSOR = "roles/pubsub.publisher on topic ", "roles/secretmanager.secretAccessor on secret "
 INVOKER = "roles/run.invoker on function "
+DATABASE_NAME = f"projects/{PROJECT}/databases/{DATABASE}"
+# Firestore's only per-database grant: the project role, conditioned on the database.
+FIRESTORE = (
+    f'roles/datastore.user on the project if resource.name == "{DATABASE_NAME}"'
+    f' || resource.name.startsWith("{DATABASE_NAME}/")'
+)
 
 
 def function_grants(mode: str) -> dict[str, set[str]]:
@@ -43,11 +65,17 @@ def function_grants(mode: str) -> dict[str, set[str]]:
     # Vertex AI has no finer-grained resource to grant on: the documented exception.
     gemini = ACCESSOR + "gemini-api-key" if mode == "api_key" else "roles/aiplatform.user on the project"
     return {
-        # /delete erases a chat's objects in all three buckets.
-        "webhook": {USER + "raw", USER + "work", USER + "results", PUBLISHER + "receipts-uploaded", token}
-        | {ACCESSOR + "telegram-webhook-secret"},
+        # /delete erases a chat's photos in both buckets and its records.
+        "webhook": {
+            USER + "raw",
+            USER + "work",
+            PUBLISHER + "receipts-uploaded",
+            PUBLISHER + "exports-requested",
+        }
+        | {token, ACCESSOR + "telegram-webhook-secret", FIRESTORE},
         "preprocess": {VIEWER + "raw", USER + "work", PUBLISHER + "receipts-preprocessed", token},
-        "extract": {USER + "work", USER + "results", token, gemini},
+        "extract": {USER + "work", token, gemini, FIRESTORE},
+        "export": {token, FIRESTORE},
         "deadletter": {USER + "raw", USER + "work", token},
     }
 
@@ -59,16 +87,52 @@ IAM_TARGETS = {
     "google_pubsub_subscription_iam_member": ("subscription", "google_pubsub_subscription", "subscription"),
     "google_secret_manager_secret_iam_member": ("secret_id", "google_secret_manager_secret", "secret"),
     "google_cloud_run_v2_service_iam_member": ("name", FUNCTION, "function"),
+    "google_artifact_registry_repository_iam_member": (
+        "repository",
+        "google_artifact_registry_repository",
+        "repository",
+    ),
     "google_project_iam_member": ("project", "", "the project"),
 }
 # Settings each function must get as plain variables (receiptbot/config.py); secrets never are.
 REQUIRED_ENV = {
-    "webhook": {"GOOGLE_CLOUD_PROJECT", "RAW_BUCKET", "WORK_BUCKET", "RESULTS_BUCKET", "TOPIC_UPLOADED"},
-    "preprocess": {"GOOGLE_CLOUD_PROJECT", "RAW_BUCKET", "WORK_BUCKET", "TOPIC_PREPROCESSED"},
-    "extract": {"GOOGLE_CLOUD_PROJECT", "WORK_BUCKET", "RESULTS_BUCKET", "GEMINI_MODEL"},
-    "deadletter": {"GOOGLE_CLOUD_PROJECT", "RAW_BUCKET", "WORK_BUCKET"},
+    "webhook": {"RAW_BUCKET", "WORK_BUCKET", "TOPIC_UPLOADED", "TOPIC_EXPORTS", "FIRESTORE_DATABASE"},
+    "preprocess": {"RAW_BUCKET", "WORK_BUCKET", "TOPIC_PREPROCESSED"},
+    "extract": {"WORK_BUCKET", "FIRESTORE_DATABASE", "GEMINI_MODEL"},
+    "export": {"FIRESTORE_DATABASE"},
+    "deadletter": {"RAW_BUCKET", "WORK_BUCKET"},
 }
+# Read by the runtime, not by receiptbot/config.py: structured logs, gunicorn's threads.
+RUNTIME_ENV = {"LOG_EXECUTION_ID", "THREADS"}
 SECRET_NAMES = re.compile(r"TOKEN|SECRET|API_KEY|PASSWORD")
+PINNED = re.compile(r"^[1-9][0-9]*$")
+# The alerts the module must have, by the metric each watches.
+ALERT_METRICS = {
+    "pubsub.googleapis.com/subscription/oldest_unacked_message_age",
+    "pubsub.googleapis.com/subscription/push_request_count",
+    "pubsub.googleapis.com/topic/send_message_operation_count",
+    "run.googleapis.com/request_count",
+}
+RECEIPT_INDEXES = {("chat_id", "month"), ("chat_id", "user_id", "month")}
+
+
+def settings_variables(config: Path = CONFIG) -> set[str]:
+    """The environment variables receiptbot/config.py's Settings reads: each field's alias(es).
+
+    Read from the source (this venv has no pydantic): `alias="X"`, `validation_alias=AliasChoices(...)`.
+    """
+    tree = ast.parse(config.read_text(encoding="utf-8"))
+    settings = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "Settings")
+    names = set()
+    for call in (n for n in ast.walk(settings) if isinstance(n, ast.Call)):
+        for keyword in call.keywords:
+            if keyword.arg in ("alias", "validation_alias"):
+                names |= {
+                    n.value
+                    for n in ast.walk(keyword.value)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                }
+    return names
 
 
 def as_object(block: BlockView, hcl: Callable[[str], str], skip: frozenset[str] = frozenset()) -> str:
@@ -89,8 +153,9 @@ def as_object(block: BlockView, hcl: Callable[[str], str], skip: frozenset[str] 
     return "{\n" + "\n".join(entries) + "\n}"
 
 
-def generated_module(tf_dir: Path) -> str:
-    """The module's variables and locals, and the local `tf_check`: {resource: {key or name: arguments}}."""
+def generated(tf_dir: Path) -> str:
+    """The variables and locals of the module in tf_dir, with the local `tf_check` ({resource: {key or
+    name: arguments}}) as an output; an example's module calls are kept, their arguments rewritten."""
     blocks = [block for _, block in load_dir(tf_dir)]
     types = {
         ".".join(b.labels[:2]).removeprefix("resource.")
@@ -113,6 +178,9 @@ def generated_module(tf_dir: Path) -> str:
     module = [block.to_hcl() for block in blocks if block.block_type == "variable"]
     for block in (b for b in blocks if b.block_type == "locals"):
         module += ["locals {", *(f"{a.name} = {hcl(a.value_node.to_hcl())}" for a in block.attributes()), "}"]
+    for block in (b for b in blocks if b.block_type == "module"):
+        arguments = (f"{a.name} = {hcl(a.value_node.to_hcl())}" for a in block.attributes())
+        module += [f'module "{block.name_labels[0]}" {{', *arguments, "}"]
     resources = []
     for block in (b for b in blocks if b.block_type == "resource"):
         body = as_object(block, hcl, frozenset(META))
@@ -127,28 +195,53 @@ def generated_module(tf_dir: Path) -> str:
         else:
             keyed = f'{{"{block.name_labels[1]}" = {body}}}'
         resources.append(f'"{block.name_labels[0]}.{block.name_labels[1]}" = {keyed}')
-    return "\n".join([*module, "locals {", "tf_check = {", *resources, "}", "}"])
+    output = 'output "tf_check" {\nvalue = local.tf_check\n}'
+    return "\n".join([*module, "locals {", "tf_check = {", *resources, "}", "}", output])
 
 
-def evaluate(tf_dir: Path, module: str, variables: list[str]) -> dict[str, Any]:
-    """The local `tf_check` of a generated module, evaluated by `terraform console` with these -var flags."""
-    with tempfile.TemporaryDirectory() as tmp:  # the module reads ../pipeline.json
-        (Path(tmp) / "module").mkdir()
-        (Path(tmp) / "module" / "main.tf").write_text(module, encoding="utf-8")
-        shutil.copy(tf_dir.parent / "pipeline.json", tmp)
-        done = subprocess.run(
-            ["terraform", "console", "-no-color", *variables],
-            cwd=Path(tmp) / "module",
-            input="jsonencode(local.tf_check)\n",
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    if done.returncode != 0 or "Error:" in done.stderr:  # console may print an error and exit 0
-        message = " ".join(filter(None, (line.strip(" │╷╵") for line in done.stderr.splitlines())))
-        raise RuntimeError(message[message.find("Error:") :][:600])
+def evaluate(tf_dir: Path, root: Path, expression_text: str, variables: list[str]) -> Any:
+    """An expression evaluated by `terraform console` in `root` (a module or an example under tf_dir),
+    on generated copies of the module and the examples laid out as in the repository."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "infra" / "terraform"
+        shutil.copy(tf_dir.parent / "pipeline.json", copy.parent.mkdir(parents=True) or copy.parent)
+        for directory in module_dirs(tf_dir):
+            target = copy / directory.relative_to(tf_dir)
+            target.mkdir(parents=True)
+            (target / "main.tf").write_text(generated(directory), encoding="utf-8")
+            if (directory / EXAMPLE_TFVARS).is_file():
+                shutil.copy(directory / EXAMPLE_TFVARS, target)
+        where = copy / root.relative_to(tf_dir)
+        if "module" in (where / "main.tf").read_text(encoding="utf-8"):  # local modules: no provider needed
+            terraform(where, ["init", "-backend=false", "-input=false", "-no-color"], "")
+        done = terraform(where, ["console", "-no-color", *variables], f"jsonencode({expression_text})\n")
     return json.loads(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def terraform(where: Path, argv: list[str], stdin: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        ["terraform", *argv], cwd=where, input=stdin, capture_output=True, text=True, timeout=180, check=False
+    )
+    if done.returncode != 0 or "Error:" in done.stderr:  # console may print an error and exit 0
+        raise RuntimeError("; ".join(errors_of(done.stderr)) or done.stderr.strip()[-600:])
+    return done
+
+
+def errors_of(stderr: str) -> list[str]:
+    """Each error Terraform printed: its title and its message (the validation's error_message)."""
+    found = []
+    for part in stderr.split("Error: ")[1:]:
+        lines = [line.strip(" │╷╵") for line in part.splitlines()]
+        title, rest = lines[0].strip(), [line for line in lines[1:] if line.strip()]
+        # The message follows the source excerpt ("on main.tf line ...", "├──", "│ var.x is ...").
+        message = [
+            line
+            for line in rest
+            if not line.startswith(("on ", "├", "│", "This was checked"))
+            and not re.match(r"^(\d+:|\S+\.tf:\d+)", line)
+        ]
+        found.append(f"{title}: {' '.join(message).strip()}"[:600])
+    return found
 
 
 def names(value: Any, resource_type: str) -> list[str]:
@@ -175,25 +268,6 @@ def instances(resources: dict[str, Any], resource_type: str) -> list[tuple[str, 
     ]
 
 
-def check_pipeline(pipeline: dict[str, Any]) -> list[str]:
-    """pipeline.json's own consistency: subscribers exist, dead-letter topics are subscribed."""
-    errors = []
-    functions, topics = pipeline["functions"], pipeline["topics"]
-    margin = pipeline["subscription_defaults"]["ack_deadline_margin_seconds"]
-    for topic, spec in topics.items():
-        subscriber, dead = functions.get(spec["subscriber"]), spec["dead_letter_topic"]
-        if subscriber is None or subscriber["trigger"] != "push":
-            errors.append(f"pipeline.json: {topic}'s subscriber {spec['subscriber']} is not a push function")
-        elif subscriber["timeout_seconds"] + margin > 600:  # Pub/Sub's longest ack deadline
-            errors.append(f"pipeline.json: {spec['subscriber']}'s timeout + margin exceeds 600 s")
-        if dead is not None and dead not in topics:
-            errors.append(f"pipeline.json: dead-letter topic {dead} of {topic} has no subscriber")
-    for name, fn in functions.items():
-        if float(fn["cpu"]) < 1 and fn["max_instance_request_concurrency"] > 1:
-            errors.append(f"pipeline.json: {name} has concurrency > 1 with cpu < 1, which Cloud Run refuses")
-    return errors
-
-
 def expected(pipeline: dict[str, Any], mode: str) -> dict[str, dict[str, Any]]:
     """What pipeline.json and the least-privilege table say the module builds, as facts by thing."""
     functions, topics, defaults = pipeline["functions"], pipeline["topics"], pipeline["subscription_defaults"]
@@ -216,8 +290,10 @@ def expected(pipeline: dict[str, Any], mode: str) -> dict[str, dict[str, Any]]:
             "ingress": "ALLOW_ALL" if fn["trigger"] == "http" else "ALLOW_INTERNAL_ONLY",
             "timeout": fn["timeout_seconds"],
             "settings missing from the environment": [],
+            "variables that are not settings of receiptbot/config.py": [],
             "secrets in the plain environment": [],
             "TELEGRAM_BOT_TOKEN from Secret Manager": True,
+            "secret versions not pinned": [],
         }
     dead_letters = {
         topic: spec["dead_letter_topic"] for topic, spec in topics.items() if spec["dead_letter_topic"]
@@ -227,10 +303,24 @@ def expected(pipeline: dict[str, Any], mode: str) -> dict[str, dict[str, Any]]:
         "public": {INVOKER + name for name, fn in functions.items() if fn["trigger"] == "http"},
         "pubsub_agent": {PUBLISHER + dead for dead in dead_letters.values()}
         | {"roles/pubsub.subscriber on subscription " + topic for topic in dead_letters},
-        "build": {"roles/cloudbuild.builds.builder on the project"},
+        # A build runs third-party `pip install`: its logs, its sources and its images, nothing else.
+        "build": {
+            "roles/logging.logWriter on the project",
+            "roles/storage.objectViewer on bucket sources",
+            "roles/artifactregistry.writer on repository functions",
+        },
     }
     facts |= {f"[{mode}] {who}": {"grant": held} for who, held in grants.items()}
-    return facts | {"bucket results": {"versioned": True}, "bucket raw": {"deletes raw/ photos": True}}
+    return facts | {
+        "bucket raw": {"deletes raw/ photos": True},
+        "firestore": {
+            "databases": [{"name": DATABASE, "type": "FIRESTORE_NATIVE", "point-in-time recovery": True}],
+            "delete protection": [True],
+            "receipts indexes": RECEIPT_INDEXES,
+            "TTL fields": {"pending_fixes.expires_at"},
+        },
+        "alerts": {"metrics watched": ALERT_METRICS, "policies without a notification channel": []},
+    }
 
 
 def principal(member: str) -> str:
@@ -271,23 +361,67 @@ def built(resources: dict[str, Any], mode: str) -> dict[str, dict[str, Any]]:
             "ingress": service.get("ingress_settings"),
             "timeout": service.get("timeout_seconds"),
             "settings missing from the environment": sorted(REQUIRED_ENV.get(name, set()) - set(env)),
+            "variables that are not settings of receiptbot/config.py": sorted(
+                set(env) - settings_variables() - RUNTIME_ENV
+            ),
             "secrets in the plain environment": sorted(filter(SECRET_NAMES.search, env)),
             "TELEGRAM_BOT_TOKEN from Secret Manager": "TELEGRAM_BOT_TOKEN" in secrets,
+            "secret versions not pinned": sorted(
+                f"{secret['key']}={secret.get('version')}"
+                for secret in service.get("secret_environment_variables", [])
+                if not PINNED.match(str(secret.get("version")))
+            ),
         }
     for resource_type, (argument, target_type, kind) in IAM_TARGETS.items():
         for _, grant in instances(resources, resource_type):
             target = (
                 f"{kind} {' '.join(names(grant.get(argument), target_type)) or '?'}" if target_type else kind
             )
+            condition = get(grant, "condition.expression")
             holder = facts.setdefault(f"[{mode}] {principal(grant['member'])}", {"grant": set()})
-            holder["grant"].add(f"{grant['role']} on {target}")
+            holder["grant"].add(f"{grant['role']} on {target}" + (f" if {condition}" if condition else ""))
     buckets = dict(instances(resources, "google_storage_bucket"))
     deletes_raw = [
         get(rule, "action.type") == "Delete" and "raw/" in (get(rule, "condition.matches_prefix") or [])
         for rule in buckets.get("raw", {}).get("lifecycle_rule", [])
     ]
-    facts["bucket results"] = {"versioned": get(buckets.get("results"), "versioning.enabled") is True}
     facts["bucket raw"] = {"deletes raw/ photos": any(deletes_raw)}
+    databases = [body for _, body in instances(resources, "google_firestore_database")]
+    facts["firestore"] = {
+        "databases": [
+            {
+                "name": db.get("name"),
+                "type": db.get("type"),
+                "point-in-time recovery": db.get("point_in_time_recovery_enablement")
+                == "POINT_IN_TIME_RECOVERY_ENABLED",
+            }
+            for db in databases
+        ],
+        "delete protection": [
+            db.get("delete_protection_state") == "DELETE_PROTECTION_ENABLED"
+            and db.get("deletion_policy") == "PREVENT"
+            for db in databases
+        ],
+        "receipts indexes": {
+            tuple(field.get("field_path") for field in index.get("fields", []))
+            for _, index in instances(resources, "google_firestore_index")
+            if index.get("collection") == "receipts"
+        },
+        "TTL fields": {
+            f"{field.get('collection')}.{field.get('field')}"
+            for _, field in instances(resources, "google_firestore_field")
+            if field.get("ttl_config")
+        },
+    }
+    policies = dict(instances(resources, "google_monitoring_alert_policy"))
+    facts["alerts"] = {
+        "metrics watched": set(
+            re.findall(r'metric\.type = "([^"]+)"', json.dumps(list(policies.values())).replace('\\"', '"'))
+        ),
+        "policies without a notification channel": sorted(
+            k for k, p in policies.items() if not p.get("notification_channels")
+        ),
+    }
     return facts
 
 
@@ -311,34 +445,50 @@ def compare(actual: dict[str, dict[str, Any]], wanted: dict[str, dict[str, Any]]
 
 
 def check_dir(tf_dir: Path) -> list[str]:
+    """The module's wiring in both Gemini modes, and each example with its terraform.tfvars.example."""
     pipeline = json.loads((tf_dir.parent / "pipeline.json").read_text(encoding="utf-8"))
-    errors = check_pipeline(pipeline)
-    if errors:  # the module cannot be compared with an inconsistent pipeline.json
-        return errors
-    module = generated_module(tf_dir)
-    try:  # the example a deployer copies must pass the variables' validation
-        evaluate(tf_dir, module, [f"-var-file={(tf_dir / EXAMPLE_TFVARS).resolve()}"])
-    except (RuntimeError, subprocess.TimeoutExpired) as exc:
-        errors.append(f"{EXAMPLE_TFVARS} is not accepted: {exc}")
+    errors = [
+        f"receiptbot/config.py has no setting {name}, which {function} needs"
+        for function, needed in REQUIRED_ENV.items()
+        for name in sorted(needed - settings_variables())
+    ]
+    for example in sorted(d for d in module_dirs(tf_dir) if d.parent.name == "examples"):
+        try:  # what a deployer copies must pass the module's validation (pipeline.json's ranges included)
+            tfvars = f"-var-file={EXAMPLE_TFVARS}" if (example / EXAMPLE_TFVARS).is_file() else "-input=false"
+            modules = [b.name_labels[0] for _, b in load_dir(example) if b.block_type == "module"]
+            evaluate(
+                tf_dir,
+                example,
+                "{" + ", ".join(f"{m} = module.{m}.tf_check" for m in modules) + "}",
+                [tfvars],
+            )
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            errors.append(f"{example.relative_to(tf_dir)}: {exc}")
     unknown_iam = (
         "an IAM resource this check does not know (_iam_binding/_iam_policy remove grants made elsewhere)"
     )
-    for mode in MODES:
-        try:
-            resources = evaluate(
-                tf_dir, module, ["-var=project_id=example-project", f"-var=gemini_mode={mode}"]
-            )
-        except (RuntimeError, subprocess.TimeoutExpired) as exc:
-            return [*errors, f"[{mode}] cannot evaluate the module: {exc}"]
-        actual, wanted = built(resources, mode), expected(pipeline, mode)
-        if mode == MODES[0]:
-            iam = (address for address in resources if "_iam_" in address)
-            errors += [
-                f"{address}: {unknown_iam}" for address in iam if address.split(".")[0] not in IAM_TARGETS
-            ]
-        else:  # only the grants depend on the mode
-            actual, wanted = ({k: v for k, v in d.items() if k.startswith("[")} for d in (actual, wanted))
-        errors += compare(actual, wanted)
+    with tempfile.NamedTemporaryFile("w", suffix=".tfvars.json") as inputs:
+        json.dump(INPUTS | {"pipeline": pipeline}, inputs)
+        inputs.flush()
+        for mode in MODES:
+            try:
+                resources = evaluate(
+                    tf_dir,
+                    tf_dir / MODULE,
+                    "local.tf_check",
+                    [f"-var-file={inputs.name}", f"-var=gemini_mode={mode}"],
+                )
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                return [*errors, f"[{mode}] cannot evaluate the module: {exc}"]
+            actual, wanted = built(resources, mode), expected(pipeline, mode)
+            if mode == MODES[0]:
+                iam = (address for address in resources if "_iam_" in address)
+                errors += [
+                    f"{address}: {unknown_iam}" for address in iam if address.split(".")[0] not in IAM_TARGETS
+                ]
+            else:  # only the grants depend on the mode
+                actual, wanted = ({k: v for k, v in d.items() if k.startswith("[")} for d in (actual, wanted))
+            errors += compare(actual, wanted)
     return errors
 
 

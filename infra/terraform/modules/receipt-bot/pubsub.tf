@@ -4,7 +4,8 @@ resource "google_pubsub_topic" "topic" {
   #checkov:skip=CKV_GCP_83:Messages carry ids and object names only, never image bytes or secrets; Google-managed encryption suffices.
   for_each = local.topics
 
-  name = each.value
+  name   = each.value
+  labels = local.labels
 
   depends_on = [google_project_service.service]
 }
@@ -18,6 +19,7 @@ resource "google_pubsub_subscription" "push" {
   topic                      = google_pubsub_topic.topic[each.key].id
   ack_deadline_seconds       = each.value.ack_deadline_seconds
   message_retention_duration = "${local.subscription.message_retention_seconds}s"
+  labels                     = local.labels
 
   push_config {
     # The topic in the path becomes the CloudEvent's source in functions-framework.
@@ -49,5 +51,6 @@ resource "google_pubsub_subscription" "push" {
     ttl = ""
   }
 
+  # The first push must find its invoker binding, or it is counted as a failed attempt.
   depends_on = [google_cloud_run_v2_service_iam_member.push_invoker]
 }

@@ -1,5 +1,5 @@
 # Who may do what. Every function runs as its own service account, granted only what it
-# needs on the bucket, topic or secret itself (tables in locals.tf), never on the project.
+# needs on the bucket, topic, secret or database itself (tables in locals.tf).
 
 resource "google_service_account" "function" {
   for_each = local.functions
@@ -18,8 +18,8 @@ resource "google_service_account" "push_invoker" {
   depends_on = [google_project_service.service]
 }
 
-# Cloud Build runs the function builds as this account, not as the default compute account
-# (which new projects no longer make an Editor).
+# Cloud Build runs the function builds as this account. It runs third-party `pip install`, so
+# it reaches only what a build needs: its logs, the sources bucket and the image repository.
 resource "google_service_account" "build" {
   account_id   = "${var.name_prefix}-build"
   display_name = "receipt bot function builds"
@@ -27,13 +27,24 @@ resource "google_service_account" "build" {
   depends_on = [google_project_service.service]
 }
 
-# The builder role exists only on the project: it lets a build read its source, write logs
-# and push the image to Artifact Registry. It belongs to the build account, not to a function.
-resource "google_project_iam_member" "build" {
-  #checkov:skip=CKV_GCP_49:Cloud Build's builder role is the documented role of a custom function build account; only the build account holds it, never a function.
+# Log writing exists only on the project (it reaches no data).
+resource "google_project_iam_member" "build_logs" {
   project = var.project_id
-  role    = "roles/cloudbuild.builds.builder"
+  role    = "roles/logging.logWriter"
   member  = google_service_account.build.member
+}
+
+resource "google_storage_bucket_iam_member" "build_sources" {
+  bucket = google_storage_bucket.sources.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.build.member
+}
+
+resource "google_artifact_registry_repository_iam_member" "build" {
+  location   = google_artifact_registry_repository.functions.location
+  repository = google_artifact_registry_repository.functions.name
+  role       = "roles/artifactregistry.writer"
+  member     = google_service_account.build.member
 }
 
 resource "google_storage_bucket_iam_member" "function" {
@@ -60,6 +71,22 @@ resource "google_secret_manager_secret_iam_member" "function" {
   member    = google_service_account.function[each.value.function].member
 }
 
+# Firestore has no per-database IAM resource: the role is granted on the project with a
+# condition that limits it to this database and its documents.
+resource "google_project_iam_member" "firestore" {
+  for_each = local.firestore_users
+
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = google_service_account.function[each.key].member
+
+  condition {
+    title       = "${var.name_prefix}-records-only"
+    description = "Only the receipt bot's Firestore database ${var.firestore_database_id}."
+    expression  = local.firestore_condition
+  }
+}
+
 # Vertex AI mode only: Vertex AI has no per-model IAM, so the one role it needs is granted on
 # the project, to the extract function alone.
 resource "google_project_iam_member" "extract_vertex_ai" {
@@ -70,7 +97,8 @@ resource "google_project_iam_member" "extract_vertex_ai" {
   member  = google_service_account.function["extract"].member
 }
 
-# Only the push invoker may call the event functions.
+# Only the push invoker may call the event functions. Replacing a function recreates its Cloud
+# Run service without these bindings: replace_triggered_by recreates them in the same apply.
 resource "google_cloud_run_v2_service_iam_member" "push_invoker" {
   for_each = local.push_functions
 
@@ -78,21 +106,42 @@ resource "google_cloud_run_v2_service_iam_member" "push_invoker" {
   name     = google_cloudfunctions2_function.function[each.key].name
   role     = "roles/run.invoker"
   member   = google_service_account.push_invoker.member
+
+  lifecycle {
+    replace_triggered_by = [google_cloudfunctions2_function.function[each.key].id]
+  }
 }
 
 # The webhook is the only public function: Telegram cannot sign its requests. The function
 # checks the X-Telegram-Bot-Api-Secret-Token header on every request instead.
 resource "google_cloud_run_v2_service_iam_member" "public" {
-  for_each = { for name, fn in local.functions : name => fn if fn.public }
+  for_each = var.webhook_access == "all_users" ? { for name, fn in local.functions : name => fn if fn.public } : {}
 
   location = var.region
   name     = google_cloudfunctions2_function.function[each.key].name
   role     = "roles/run.invoker"
   member   = "allUsers"
+
+  lifecycle {
+    replace_triggered_by = [google_cloudfunctions2_function.function[each.key].id]
+  }
+}
+
+# Where domain-restricted sharing refuses allUsers: Cloud Run's documented alternative is to
+# turn the invoker check off on the service. The Cloud Functions API cannot set it, so gcloud
+# does, after every change of the function (a deploy may bring the setting back).
+resource "terraform_data" "webhook_invoker_check_disabled" {
+  for_each = var.webhook_access == "invoker_iam_check_disabled" ? { for name, fn in local.functions : name => fn if fn.public } : {}
+
+  triggers_replace = [google_cloudfunctions2_function.function[each.key].update_time]
+
+  provisioner "local-exec" {
+    command = "gcloud run services update ${google_cloudfunctions2_function.function[each.key].name} --region=${var.region} --project=${var.project_id} --no-invoker-iam-check --quiet"
+  }
 }
 
 locals {
-  # Google's Pub/Sub service agent (it exists once the Pub/Sub API is on).
+  # Google's Pub/Sub service agent (created in services.tf).
   pubsub_service_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
 
@@ -104,7 +153,7 @@ resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
   role   = "roles/pubsub.publisher"
   member = local.pubsub_service_agent
 
-  depends_on = [google_project_service.service]
+  depends_on = [terraform_data.pubsub_service_agent]
 }
 
 # ... and acknowledges the original on the subscription it came from.
@@ -114,4 +163,6 @@ resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
   subscription = google_pubsub_subscription.push[each.key].name
   role         = "roles/pubsub.subscriber"
   member       = local.pubsub_service_agent
+
+  depends_on = [terraform_data.pubsub_service_agent]
 }

@@ -1,6 +1,7 @@
 terraform {
-  # 1.5: `check` blocks and `import` blocks; nothing here needs a newer Terraform.
-  required_version = ">= 1.5"
+  # 1.9: a variable's validation may refer to other variables (the instance counts against
+  # pipeline.json's limits).
+  required_version = ">= 1.9"
 
   required_providers {
     # Pinned to the minor line whose published schema `make tf-check` validates against
@@ -13,6 +14,11 @@ terraform {
     archive = {
       source  = "hashicorp/archive"
       version = "~> 2.7"
+    }
+    # Waits for IAM grants to propagate before the first build (as the provider's own examples do).
+    time = {
+      source  = "hashicorp/time"
+      version = "~> 0.13"
     }
   }
 }
