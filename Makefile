@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 REQUIREMENTS := pyproject.toml requirements-dev.txt $(wildcard functions/*/requirements.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system-deps demo test test-unit dev send lint format
+.PHONY: help venv system-deps demo tour test test-unit dev send lint format
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ system-deps:  ## Debian packages (Tesseract), Java and the Pub/Sub emulator
 
 demo: venv system-deps  ## the whole pipeline on the local stack: a real receipt in, the answer out (PHOTO=path)
 	$(PY) -m devstack demo $(if $(PHOTO),--photo "$(PHOTO)") $(if $(ENGINE),--engine $(ENGINE))
+
+tour: venv system-deps  ## one user through records on the local stack: month, fixes, categories, duplicates, export, delete
+	$(PY) -m devstack tour
 
 test: venv system-deps lint  ## every test: lint, unit, the local stack, Terraform checks
 	$(PY) -m pytest $(PYTEST_ARGS)

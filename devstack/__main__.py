@@ -8,25 +8,18 @@ python -m devstack send --photo F       # play a user against a running `dev` st
 from __future__ import annotations
 
 import argparse
-import html
 import json
-import re
 import signal
 import sys
 import time
 from pathlib import Path
 
-from devstack.stack import BUCKETS, DEV_STATE, REPO, LocalStack, StackConfig
-from devstack.user import TelegramUser
+from devstack.stack import DEV_STATE, REPO, LocalStack, StackConfig
+from devstack.user import TelegramUser, plain
 
 SAMPLE = REPO / "samples" / "lidl_receipt.jpg"
 
 DEMO_CHAT = 424242
-
-
-def plain(html_text: str) -> str:
-    """What the user sees, for a terminal."""
-    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
 def send_and_wait(user: TelegramUser, photo: Path, timeout: float) -> tuple[dict, float]:
@@ -46,12 +39,10 @@ def demo(photo: Path, engine: str, timeout: float) -> None:
         user = TelegramUser(stack.url("webhook"), stack.url("telegram"), stack.webhook_secret, DEMO_CHAT)
         answer, seconds = send_and_wait(user, photo, timeout)
         print("\nThe bot answers:\n" + "-" * 60 + "\n" + plain(answer["text"]) + "\n" + "-" * 60)
-        from google.cloud import storage
+        from receiptbot.cloud import records
 
-        results = list(
-            storage.Client().bucket(BUCKETS["RESULTS_BUCKET"]).list_blobs(prefix=f"results/{DEMO_CHAT}/")
-        )
-        receipt = json.loads(results[0].download_as_bytes())["receipt"] if results else {}
+        saved = records.of_chat(DEMO_CHAT)  # the record extract wrote to the Firestore emulator
+        receipt = saved[0].receipt.model_dump(mode="json") if saved else {}
     merchant = ((receipt.get("merchant") or {}).get("name") or "").replace(" ", "_") or "-"
     print(
         f"demo total={receipt.get('total') or '-'} date={receipt.get('date') or '-'} "
@@ -97,13 +88,17 @@ def send(photo: Path, timeout: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m devstack")
-    parser.add_argument("command", choices=["dev", "demo", "send"])
+    parser.add_argument("command", choices=["dev", "demo", "send", "tour"])
     parser.add_argument("--photo", type=Path, default=SAMPLE)
     parser.add_argument("--engine", choices=["tesseract", "gemini"], default="tesseract")
     parser.add_argument("--timeout", type=float, default=120)
     args = parser.parse_args()
     if args.command == "dev":
         dev(args.engine)
+    elif args.command == "tour":
+        from devstack.tour import tour
+
+        sys.exit(0 if tour() else 1)
     elif args.command == "demo":
         demo(args.photo, args.engine, args.timeout)
     else:

@@ -3,8 +3,8 @@
     with LocalStack(StackConfig()) as stack:
         ...  # stack.urls, stack.telegram, stack.gemini
 
-Processes: the Pub/Sub emulator (Java), fake-gcs-server, one functions-framework process per
-function. Threads of this process: the push relay and the Telegram and Gemini stand-ins.
+Processes: the Pub/Sub and Firestore emulators (Java), fake-gcs-server, one functions-framework
+process per function. Threads of this process: the push relay and the Telegram and Gemini stand-ins.
 """
 
 from __future__ import annotations
@@ -35,14 +35,13 @@ PIPELINE = json.loads((REPO / "infra" / "pipeline.json").read_text())
 # The names the functions use when no variable says otherwise (receiptbot.config has the defaults).
 DEFAULTS = Settings.model_construct()
 PROJECT = DEFAULTS.project
-BUCKETS = DEFAULTS.model_dump(by_alias=True, include={"raw_bucket", "work_bucket", "results_bucket"})
+BUCKETS = DEFAULTS.model_dump(by_alias=True, include={"raw_bucket", "work_bucket"})
 # Ports `make dev` uses, so a developer can curl them; tests take free ports instead.
-DEV_PORTS = {"pubsub": 8085, "gcs": 4443, "telegram": 8090, "gemini": 8091,
-             "webhook": 8081, "preprocess": 8082, "extract": 8083, "deadletter": 8084}  # fmt: skip
-PUBSUB_EMULATOR_CANDIDATES = [
-    Path("/usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator"),
-    Path("/usr/share/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator"),
-]
+DEV_PORTS = {"pubsub": 8085, "gcs": 4443, "firestore": 8086, "telegram": 8090, "gemini": 8091,
+             "webhook": 8081, "preprocess": 8082, "extract": 8083, "deadletter": 8084,
+             "export": 8087}  # fmt: skip
+PUBSUB_EMULATOR = "platform/pubsub-emulator/bin/cloud-pubsub-emulator"
+FIRESTORE_EMULATOR = "platform/cloud-firestore-emulator/cloud_firestore_emulator"
 
 
 @dataclass
@@ -83,10 +82,9 @@ def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = 
     raise TimeoutError(f"{name} did not open port {port} within {timeout} s")
 
 
-def pubsub_emulator_command() -> Path:
-    for candidate in PUBSUB_EMULATOR_CANDIDATES:
-        if candidate.exists():
-            return candidate
+def sdk_roots() -> list[Path]:
+    """Where the Google Cloud CLI keeps its components: the Debian paths, then what gcloud says."""
+    roots = [Path("/usr/lib/google-cloud-sdk"), Path("/usr/share/google-cloud-sdk")]
     gcloud = shutil.which("gcloud")
     if gcloud:
         root = subprocess.run(
@@ -95,13 +93,18 @@ def pubsub_emulator_command() -> Path:
             text=True,
             check=False,
         ).stdout.strip()
-        candidate = Path(root) / "platform/pubsub-emulator/bin/cloud-pubsub-emulator"
-        if candidate.exists():
-            return candidate
+        if root:
+            roots.append(Path(root))
+    return roots
+
+
+def emulator_command(relative: str, component: str) -> Path:
+    for root in sdk_roots():
+        if (root / relative).exists():
+            return root / relative
     raise RuntimeError(
-        "The Pub/Sub emulator is missing: install the Google Cloud CLI component "
-        "(`gcloud components install pubsub-emulator`, or the Debian package "
-        "google-cloud-cli-pubsub-emulator)."
+        f"The {component} is missing: install the Google Cloud CLI component "
+        f"(`gcloud components install {component}`, or the Debian package google-cloud-cli-{component})."
     )
 
 
@@ -150,6 +153,7 @@ class LocalStack:
         return {
             "PUBSUB_EMULATOR_HOST": f"127.0.0.1:{self.ports['pubsub']}",
             "STORAGE_EMULATOR_HOST": self.url("gcs"),
+            "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{self.ports['firestore']}",
             "GOOGLE_CLOUD_PROJECT": PROJECT,
         }
 
@@ -189,16 +193,21 @@ class LocalStack:
 
     def start(self) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        pubsub = emulator_command(PUBSUB_EMULATOR, "pubsub-emulator")
+        self._start_process("pubsub", [str(pubsub), "--host=127.0.0.1", f"--port={self.ports['pubsub']}"])
+        firestore = emulator_command(FIRESTORE_EMULATOR, "firestore-emulator")
         self._start_process(
-            "pubsub",
-            [str(pubsub_emulator_command()), "--host=127.0.0.1", f"--port={self.ports['pubsub']}"],
-        )
+            "firestore",
+            [str(firestore), "start", "--host=127.0.0.1", f"--port={self.ports['firestore']}",
+             f"--project_id={PROJECT}"],
+        )  # fmt: skip
         self.start_gcs()
         for standin, name in ((self.telegram, "telegram"), (self.gemini, "gemini")):
             self._servers.append(BackgroundServer(standin.app, self.ports[name]).start())
         for name in PIPELINE["functions"]:
             self.start_function(name)
         wait_for_port(self.ports["pubsub"], 30, self.processes["pubsub"], "Pub/Sub emulator")
+        wait_for_port(self.ports["firestore"], 30, self.processes["firestore"], "Firestore emulator")
         # This process's clients (relay, tests) use the emulators; stop() gives back what was there,
         # so a stack started and stopped while another runs leaves the other one's settings.
         self._outer_env = {key: os.environ.get(key) for key in self.emulator_env}

@@ -1,7 +1,8 @@
 """A Telegram Bot API stand-in speaking the real wire format.
 
 It serves the methods the bot calls (getFile, the file download, sendMessage,
-editMessageText, deleteMessage, sendChatAction, sendDocument, answerCallbackQuery, setWebhook,
+editMessageText, editMessageReplyMarkup, deleteMessage, sendChatAction, sendDocument,
+answerCallbackQuery, setWebhook,
 getWebhookInfo) with
 Telegram's error shape (`ok`, `error_code`, `description`, `parameters.retry_after`), and
 records every chat so tests and the demo can read what the user was sent.
@@ -10,7 +11,9 @@ Control endpoints under /_standin/ let a test upload files and script failures.
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -43,6 +46,7 @@ class TelegramStandIn:
         self.messages: dict[int, BotMessage] = {}
         self.deleted: list[BotMessage] = []  # removed by deleteMessage, kept for the tests
         self.calls: list[dict[str, Any]] = []
+        self.callback_answers: list[dict[str, Any]] = []  # answerCallbackQuery's params, in order
         # Scripted for the next `count` calls of `method` ("*": any): an error ("error_code",
         # "description", optional "retry_after"), a slow answer ("delay_seconds"), or both.
         self.failures: list[dict[str, Any]] = []
@@ -152,6 +156,22 @@ class TelegramStandIn:
                 message.edited_at = time.time()
                 return jsonify({"ok": True, "result": self._wire(message)})
 
+        def edit_message_reply_markup(params):
+            with self.lock:
+                message = existing(params)
+                if message is None:
+                    return error(400, "Bad Request: message to edit not found")
+                if params.get("reply_markup") == message.reply_markup:
+                    return error(400, "Bad Request: message is not modified")
+                message.reply_markup = params.get("reply_markup")
+                message.edited_at = time.time()
+                return jsonify({"ok": True, "result": self._wire(message)})
+
+        def answer_callback_query(params):
+            with self.lock:
+                self.callback_answers.append(params)
+            return jsonify({"ok": True, "result": True})
+
         def delete_message(params):
             with self.lock:
                 message = existing(params)
@@ -166,8 +186,13 @@ class TelegramStandIn:
             if upload is None:
                 return error(400, "Bad Request: there is no document in the request")
             content = upload.read()
-            message = self._new_message(params, str(params.get("caption", "")), None)
-            message.document = {"file_name": upload.filename, "content": content.decode("utf-8", "replace")}
+            reply = json.loads(params.get("reply_parameters") or "{}")
+            message = self._new_message(params, str(params.get("caption", "")), reply.get("message_id"))
+            message.document = {
+                "file_name": upload.filename,
+                "content": content.decode("utf-8", "replace"),
+                "content_b64": base64.b64encode(content).decode(),
+            }
             return jsonify({"ok": True, "result": self._wire(message)})
 
         def set_webhook(params):
@@ -188,7 +213,8 @@ class TelegramStandIn:
             "deleteMessage": delete_message,
             "sendDocument": send_document,
             "sendChatAction": ok,
-            "answerCallbackQuery": ok,
+            "answerCallbackQuery": answer_callback_query,
+            "editMessageReplyMarkup": edit_message_reply_markup,
             "setWebhook": set_webhook,
             "getWebhookInfo": get_webhook_info,
         }
@@ -218,6 +244,11 @@ class TelegramStandIn:
             with self.lock:
                 self.failures.append({"count": 1, "retry_after": None, **request.get_json()})
             return jsonify({"ok": True})
+
+        @app.get("/_standin/callback_answers")
+        def callback_answers():
+            with self.lock:
+                return jsonify(self.callback_answers)
 
         @app.get("/_standin/webhook")
         def webhook():

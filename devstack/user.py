@@ -3,7 +3,9 @@ Telegram would send to the webhook, and waits for the bot's answer in the stand-
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +13,12 @@ from typing import Any
 import requests
 
 from receiptbot.bot.texts import TEXTS
+
+
+def plain(html_text: str) -> str:
+    """What the user sees, for a terminal."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
 
 # Texts that are not an answer yet: the bot is still working.
 INTERIM_TEXTS = {t for key in ("received", "temporary_failure") for t in TEXTS[key].values()}
@@ -105,6 +113,52 @@ class TelegramUser:
 
     def send_photo(self, data: bytes) -> Sent:
         return self.post(self.photo_update(data))
+
+    def say(self, words: str, reply_to: int | None = None) -> Sent:
+        """A text message (a command, or an answer to the bot's question when ``reply_to`` names it)."""
+        content: dict[str, Any] = {"text": words}
+        if reply_to is not None:
+            bot = {"id": 1, "is_bot": True, "first_name": "Receipt bot"}
+            content["reply_to_message"] = {
+                "message_id": reply_to,
+                "date": int(time.time()),
+                "chat": {"id": self.chat_id, "type": "private"},
+                "from": bot,
+            }
+        return self.post(self.message(**content))
+
+    def press(self, message: dict[str, Any], label: str, user_id: int | None = None) -> Sent:
+        """Press the button whose text contains ``label`` under the bot's ``message``; as another
+        user when ``user_id`` is given."""
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+        found = [b for row in rows for b in row if label in b["text"]]
+        if not found:
+            raise LookupError(f"no button {label!r} under message {message['message_id']}: {rows}")
+        presser = self.chat_id if user_id is None else user_id
+        update = {
+            "update_id": next(_update_ids),
+            "callback_query": {
+                "id": f"q{next(_update_ids)}",
+                "from": {
+                    "id": presser,
+                    "is_bot": False,
+                    "first_name": "Test",
+                    "language_code": self.language,
+                },
+                "message": {
+                    "message_id": message["message_id"],
+                    "date": int(time.time()),
+                    "chat": {"id": self.chat_id, "type": "private"},
+                    "text": message["text"],
+                },
+                "chat_instance": "1",
+                "data": found[0]["callback_data"],
+            },
+        }
+        return self.post(update)
+
+    def message_by_id(self, message_id: int) -> dict[str, Any]:
+        return next(m for m in self.chat() if m["message_id"] == message_id)
 
     def chat(self) -> list[dict[str, Any]]:
         return self.session.get(f"{self.telegram_url}/_standin/chats/{self.chat_id}", timeout=10).json()

@@ -74,10 +74,12 @@ class Settings(BaseSettings):
     )
     raw_bucket: str = Field("receipts-raw", alias="RAW_BUCKET")
     work_bucket: str = Field("receipts-work", alias="WORK_BUCKET")
-    results_bucket: str = Field("receipts-results", alias="RESULTS_BUCKET")
     # The topics of infra/pipeline.json that webhook and preprocess publish to.
     topic_uploaded: str = Field("receipts-uploaded", alias="TOPIC_UPLOADED")
     topic_preprocessed: str = Field("receipts-preprocessed", alias="TOPIC_PREPROCESSED")
+    topic_exports: str = Field("exports-requested", alias="TOPIC_EXPORTS")
+    # The Firestore database of the receipt records ("(default)" is what the emulator serves).
+    firestore_database: str = Field("(default)", alias="FIRESTORE_DATABASE")
 
     telegram_token: SecretStr = Field(SecretStr(""), alias="TELEGRAM_BOT_TOKEN")
     webhook_secret: SecretStr = Field(SecretStr(""), alias="TELEGRAM_WEBHOOK_SECRET")

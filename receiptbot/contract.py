@@ -26,6 +26,8 @@ class ReceiptUploaded(BaseModel):
     status_message_id: int | None = None
     raw_object: str
     source: Literal["photo", "document"] = "photo"
+    sent_at: int | None = None  # the message's date (unix seconds): /delete drops what was sent before it
+    file_unique_id: str | None = None  # Telegram's id of the file: the same photo sent again
 
 
 class ReceiptPreprocessed(ReceiptUploaded):
@@ -36,6 +38,21 @@ class ReceiptPreprocessed(ReceiptUploaded):
 
     processed_object: str | None = None
     fiscal_qr: FiscalQR | None = None
+
+
+class ExportRequested(BaseModel):
+    """Published by the webhook on `exports-requested` for /export: the file is built off the
+    webhook's request path, by the export function, and sent when ready."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    chat_id: int
+    user_id: int | None = None
+    language: Literal["ru", "en"] = "en"
+    month: str | None = None  # "YYYY-MM"; None: every receipt of the chat
+    # XLSX opens right in every locale (docs/export.md); CSV on request (/export csv).
+    file_format: Literal["xlsx", "csv"] = "xlsx"
+    message_id: int  # the /export message, answered with the file
 
 
 def encode(event: BaseModel) -> bytes:

@@ -23,14 +23,6 @@ def processed_image(rid: str) -> str:
     return f"processed/{rid}.jpg"
 
 
-def result(chat_id: int, rid: str) -> str:
-    return f"results/{chat_id}/{rid}.json"
-
-
-def results_prefix(chat_id: int) -> str:
-    return f"results/{chat_id}/"
-
-
 def claim(step: str, rid: str) -> str:
     """A small create-only object: whoever creates it owns `step` for this receipt."""
     return f"claims/{step}/{rid}"
@@ -57,7 +49,8 @@ def rate_limit_counter(chat_id: int, window: int) -> str:
 
 
 def chat_prefixes(chat_id: int) -> dict[str, list[str]]:
-    """Per bucket role ("raw", "work", "results"), the prefixes that hold this chat's data (/delete).
+    """Per bucket role ("raw", "work"), the prefixes that hold this chat's images (/delete; the
+    records are in Firestore).
 
     The answer claims are left: they hold only ids, and they keep a late redelivery from answering.
     """
@@ -65,5 +58,4 @@ def chat_prefixes(chat_id: int) -> dict[str, list[str]]:
     return {
         "raw": [raw_photo(rid), f"{FAILED_PREFIX}{rid}"],
         "work": [f"processed/{rid}", rate_limit_prefix(chat_id)],
-        "results": [results_prefix(chat_id)],
     }

@@ -169,3 +169,92 @@ class FakeBlob:
             stored = server._get(self.bucket.name, self.name)
             server._check(stored, if_generation_match)
             del server._objects[(self.bucket.name, self.name)]
+
+
+class FakeRecords:
+    """receiptbot.cloud.records' functions over a dict of documents, for the unit layer. The real
+    module runs against the Firestore emulator in tests/stack/test_records_store.py.
+
+    Documents go through ``Record.document()`` and back, as they do through Firestore.
+
+        fake.install(monkeypatch)
+    """
+
+    def __init__(self) -> None:
+        self.documents: dict[str, dict] = {}
+        self.deleted_up_to: dict[int, int] = {}
+        self.categories: dict[tuple[int, str], str] = {}
+        self.fixes: dict[tuple[int, int], object] = {}
+
+    def install(self, monkeypatch: object) -> None:
+        from receiptbot.cloud import records
+
+        for name in ("get", "save", "update", "delete", "of_chat", "duplicate_of", "remembered_category",
+                     "remember_category", "ask_fix", "pending_fix", "fix_done", "delete_chat"):  # fmt: skip
+            monkeypatch.setattr(records, name, getattr(self, name))
+
+    def _record(self, doc: dict):
+        from receiptbot.cloud.records import Record
+
+        return Record.from_document(doc)
+
+    def get(self, receipt_id: str):
+        doc = self.documents.get(receipt_id)
+        return self._record(doc) if doc else None
+
+    def save(self, record) -> bool:
+        if (record.sent_at or 0) <= self.deleted_up_to.get(record.chat_id, -1):
+            return False
+        self.documents[record.receipt_id] = record.document()
+        return True
+
+    def update(self, record) -> None:
+        self.documents[record.receipt_id] = record.document()
+
+    def delete(self, receipt_id: str) -> bool:
+        return self.documents.pop(receipt_id, None) is not None
+
+    def of_chat(self, chat_id: int, month: str | None = None, user_id: int | None = None) -> list:
+        found = [
+            self._record(d)
+            for d in self.documents.values()
+            if d["chat_id"] == chat_id and month in (None, d["month"]) and user_id in (None, d["user_id"])
+        ]
+        return sorted(found, key=lambda r: (r.receipt.date or "", r.receipt.time or "", r.message_id))
+
+    def duplicate_of(self, record):
+        for name in ("fiscal_key", "fingerprint", "file_unique_id"):
+            value = getattr(record, name)
+            for doc in self.documents.values():
+                same = value and doc["chat_id"] == record.chat_id and doc[name] == value
+                if same and doc["counted"] and doc["receipt_id"] != record.receipt_id:
+                    return self._record(doc)
+        return None
+
+    def remembered_category(self, chat_id: int, merchant: str | None):
+        from receiptbot.cloud.records import merchant_key
+        from receiptbot.reading.model import Category
+
+        value = self.categories.get((chat_id, merchant_key(merchant))) if merchant else None
+        return Category(value) if value else None
+
+    def remember_category(self, chat_id: int, merchant: str, category) -> None:
+        from receiptbot.cloud.records import merchant_key
+
+        self.categories[(chat_id, merchant_key(merchant))] = category.value
+
+    def ask_fix(self, chat_id: int, prompt_message_id: int, fix) -> None:
+        self.fixes[(chat_id, prompt_message_id)] = fix
+
+    def pending_fix(self, chat_id: int, prompt_message_id: int):
+        return self.fixes.get((chat_id, prompt_message_id))
+
+    def fix_done(self, chat_id: int, prompt_message_id: int) -> None:
+        self.fixes.pop((chat_id, prompt_message_id), None)
+
+    def delete_chat(self, chat_id: int, up_to: int) -> int:
+        self.deleted_up_to[chat_id] = up_to
+        gone = [rid for rid, d in self.documents.items() if d["chat_id"] == chat_id]
+        for rid in gone:
+            del self.documents[rid]
+        return len(gone)

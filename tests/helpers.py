@@ -16,6 +16,7 @@ from google.cloud import pubsub_v1, storage
 from devstack.stack import BUCKETS, PROJECT, REPO, LocalStack, StackConfig, tap_name
 from devstack.user import TelegramUser
 from receiptbot.cloud import pubsub as receiptbot_pubsub
+from receiptbot.cloud import records as receiptbot_records
 from receiptbot.cloud import storage as receiptbot_storage
 
 SHARED_RECEIPTS = REPO.parent / "shared" / "receipts" / "dev"
@@ -60,6 +61,7 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory, name: str, **kwargs)
 def forget_clients() -> None:
     receiptbot_storage.client.cache_clear()
     receiptbot_pubsub.publisher.cache_clear()
+    receiptbot_records.client.cache_clear()
 
 
 def secrets_in_logs() -> list[str]:
@@ -77,6 +79,12 @@ def user_of(stack: LocalStack, language: str = "en", chat_id: int | None = None)
     """A user of the stack, by default in a new chat, so tests never see each other's messages."""
     chat = next(_chat_ids) if chat_id is None else chat_id
     return TelegramUser(stack.url("webhook"), stack.url("telegram"), stack.webhook_secret, chat, language)
+
+
+def stored(rid: str) -> dict | None:
+    """The receipt's record in the Firestore emulator, as JSON (amounts as strings)."""
+    record = receiptbot_records.get(rid)
+    return None if record is None else record.model_dump(mode="json")
 
 
 def objects(bucket: str, prefix: str = "") -> dict[str, bytes]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from html import escape
+from typing import Any
 
+from receiptbot.bot import buttons
 from receiptbot.bot.texts import Language, text
+from receiptbot.cloud.records import Record
 from receiptbot.reading.fiscal import QR_ONLY_ENGINE
-from receiptbot.reading.model import ExtractionResult, Receipt
+from receiptbot.reading.model import Category, Receipt
 from receiptbot.telegram.limits import MAX_TEXT_LENGTH
 
 MAX_ITEMS_SHOWN = 15
@@ -70,19 +73,35 @@ def _item_lines(receipt: Receipt, language: Language, limit: int) -> list[str]:
     return lines
 
 
-def render_result(result: ExtractionResult, language: Language, read_offline: bool = False) -> str:
+def category_name(category: Category, language: Language) -> str:
+    return text(f"cat_{category.value}", language)
+
+
+def render_card(
+    record: Record,
+    language: Language,
+    read_offline: bool = False,
+    duplicate_date: str | None = None,
+    month_line: str | None = None,
+) -> str:
     """The card; the item list is shortened until the whole message fits in one Telegram message.
 
     ``read_offline``: Gemini failed, and the offline engine read this receipt; the card says so.
+    ``duplicate_date``: this receipt was saved before, on that date. ``month_line``: the month so far.
     """
-    receipt = result.receipt
-    warnings = [f"⚠️ {text('warn_' + w.code, language, **w.values)}" for w in result.warnings]
+    receipt = record.receipt
+    warnings = [f"⚠️ {text('warn_' + w.code, language, **w.values)}" for w in record.warnings]
     limit = MAX_ITEMS_SHOWN
     while True:
         parts = _header(receipt, language)
-        if read_offline:  # under the header, so shortening the card never drops it
+        parts.append(f"🏷 {escape(category_name(record.category, language))}")
+        if record.edited:
+            parts.append(f"<i>{text('card_edited', language)}</i>")
+        if duplicate_date and not record.counted:  # under the header, so shortening never drops it
+            parts.append(f"<b>{text('card_duplicate', language, date=duplicate_date)}</b>")
+        if read_offline:
             parts.append(f"<i>{text('card_read_offline', language)}</i>")
-        if result.engine == QR_ONLY_ENGINE:
+        if record.engine == QR_ONLY_ENGINE:
             parts.append(f"<i>{text('card_read_from_qr', language)}</i>")
         items = _item_lines(receipt, language, limit)
         if items:
@@ -92,6 +111,8 @@ def render_result(result: ExtractionResult, language: Language, read_offline: bo
             parts += ["", *details]
         if warnings:
             parts += ["", f"<b>{text('card_check', language)}</b>", *warnings]
+        if month_line:
+            parts += ["", month_line]
         card = "\n".join(parts)
         if len(card) <= MAX_TEXT_LENGTH:
             return card
@@ -101,3 +122,22 @@ def render_result(result: ExtractionResult, language: Language, read_offline: bo
                 card = "\n".join(parts)
             return card
         limit //= 2
+
+
+def card_keyboard(record: Record, language: Language) -> dict[str, Any]:
+    """✏️ Fix, 🏷 Category, 🗑 Delete; for a duplicate, Keep anyway first. Only the sender may press."""
+    owner, rid = owner_of(record), record.receipt_id
+    keep = [buttons.button(text("btn_keep", language), "keep", rid, owner)] if not record.counted else []
+    return buttons.keyboard(
+        keep,
+        [
+            buttons.button(text("btn_fix", language), "fix", rid, owner),
+            buttons.button(text("btn_category", language), "cat", rid, owner),
+            buttons.button(text("btn_delete", language), "del", rid, owner),
+        ],
+    )
+
+
+def owner_of(record: Record) -> int:
+    """Who may press the record's buttons: its sender (a private chat's id is its user's id)."""
+    return record.user_id if record.user_id is not None else record.chat_id

@@ -6,6 +6,8 @@ dead-letter notice) first takes the receipt's answer claim, so a user never gets
 
 from __future__ import annotations
 
+from typing import Any
+
 from receiptbot import faults, layout
 from receiptbot import logs as log
 from receiptbot.cloud import claims
@@ -35,16 +37,17 @@ def already_answered(event: ReceiptUploaded) -> bool:
     return claims.is_done(settings().work_bucket, layout.claim("answer", event.receipt_id))
 
 
-def deliver(bot: BotApi, event: ReceiptUploaded, html: str) -> None:
-    """Turn the "reading your receipt…" message into the answer, or send a new one if it is gone."""
+def deliver(bot: BotApi, event: ReceiptUploaded, html: str, **extra: Any) -> int | None:
+    """Turn the "reading your receipt…" message into the answer, or send a new one if it is gone.
+    The answer's message id; None when it could not be delivered for good."""
     if event.status_message_id:
         try:
-            bot.edit_message_text(event.chat_id, event.status_message_id, html)
-            return
+            bot.edit_message_text(event.chat_id, event.status_message_id, html, **extra)
+            return event.status_message_id
         except faults.Permanent:
             pass  # the status message is gone or cannot be edited: a new message instead
     try:
-        bot.send_message(event.chat_id, html, reply_to=event.message_id)
+        return bot.send_message(event.chat_id, html, reply_to=event.message_id, **extra)["message_id"]
     except faults.Transient:
         raise
     except TelegramError as exc:
@@ -56,6 +59,7 @@ def deliver(bot: BotApi, event: ReceiptUploaded, html: str) -> None:
             error=exc.error_code,
             description=exc.description,
         )
+        return None
 
 
 def answer_once(bot: BotApi, event: ReceiptUploaded, html: str) -> bool:

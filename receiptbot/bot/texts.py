@@ -22,8 +22,8 @@ TEXTS: dict[str, dict[Language, str]] = {
             "(or the image as a file) and I will answer with the merchant, date, total, items and tax.\n\n"
             "<b>For a good photo</b>: the whole receipt in the frame, flat, in good light, no strong "
             "shadows, held still.\n\n"
-            "<b>Commands</b>\n/export: all your receipts as a CSV file\n/delete: delete everything I "
-            "stored for you\n/help: this message\n\n"
+            "<b>Commands</b>\n/month: this month's spending\n/export: your receipts as a spreadsheet file\n"
+            "/delete: delete everything I stored for you\n/help: this message\n\n"
             "<b>Privacy</b>: your photo is kept for {retention_days} days, then deleted; the data read from "
             "it is kept until you /delete it. Nothing is shared."
         ),
@@ -32,7 +32,8 @@ TEXTS: dict[str, dict[Language, str]] = {
             "и я отвечу: продавец, дата, сумма, позиции и налог.\n\n"
             "<b>Как снять хорошо</b>: чек целиком в кадре, ровно, при хорошем свете, без резких теней, "
             "без дрожания.\n\n"
-            "<b>Команды</b>\n/export: все ваши чеки в CSV-файле\n/delete: удалить всё, что я сохранил\n"
+            "<b>Команды</b>\n/month: расходы за месяц\n/export: ваши чеки в файле для таблиц\n"
+            "/delete: удалить всё, что я сохранил\n"
             "/help: эта справка\n\n"
             "<b>Приватность</b>: фото хранится {retention_days} дн. и удаляется; распознанные данные "
             "хранятся, пока вы их не удалите командой /delete. Мы никому их не передаём."
@@ -114,8 +115,8 @@ TEXTS: dict[str, dict[Language, str]] = {
     "delete_yes": {"en": "Yes, delete", "ru": "Да, удалить"},
     "delete_no": {"en": "Cancel", "ru": "Отмена"},
     "deleted": {
-        "en": "Done: {count} stored files deleted.",
-        "ru": "Готово: удалено файлов: {count}.",
+        "en": "Done: {count} receipts and every stored photo deleted.",
+        "ru": "Готово: удалено чеков: {count}, и все сохранённые фото.",
     },
     "delete_cancelled": {"en": "Nothing was deleted.", "ru": "Ничего не удалено."},
     # The receipt card (receiptbot/render.py).
@@ -153,6 +154,95 @@ TEXTS: dict[str, dict[Language, str]] = {
         "ru": "по QR-коду дата {qr_date}, а распознано {date}",
     },
     "warn_no_total": {"en": "no total was found", "ru": "итог не найден"},
+    # The record: categories, corrections, duplicates, month totals (bot/record_actions.py).
+    "card_category": {"en": "Category", "ru": "Категория"},
+    "card_edited": {"en": "✏️ corrected by you", "ru": "✏️ исправлено вами"},
+    "card_duplicate": {
+        "en": "Already saved: you sent this receipt on {date}. It is not counted twice.",
+        "ru": "Уже сохранён: этот чек вы присылали {date}. Второй раз он не учтён.",
+    },
+    "card_kept": {"en": "Kept as a separate receipt.", "ru": "Сохранён как отдельный чек."},
+    "card_month": {
+        "en": "This month so far: {totals} ({count} receipts)",
+        "ru": "За этот месяц: {totals} (чеков: {count})",
+    },
+    "card_deleted": {"en": "🗑 Receipt deleted.", "ru": "🗑 Чек удалён."},
+    "btn_fix": {"en": "✏️ Fix", "ru": "✏️ Исправить"},
+    "btn_category": {"en": "🏷 Category", "ru": "🏷 Категория"},
+    "btn_delete": {"en": "🗑 Delete", "ru": "🗑 Удалить"},
+    "btn_delete_sure": {"en": "🗑 Yes, delete it", "ru": "🗑 Да, удалить"},
+    "btn_keep": {"en": "Keep anyway", "ru": "Всё равно сохранить"},
+    "btn_back": {"en": "← Back", "ru": "← Назад"},
+    "btn_fix_total": {"en": "Total", "ru": "Сумма"},
+    "btn_fix_date": {"en": "Date", "ru": "Дата"},
+    "btn_fix_merchant": {"en": "Shop", "ru": "Магазин"},
+    "ask_total": {
+        "en": "Send the correct total, for example 1234.50.",
+        "ru": "Пришлите правильную сумму, например 1234,50.",
+    },
+    "ask_date": {
+        "en": "Send the correct date, for example 15.01.2024.",
+        "ru": "Пришлите правильную дату, например 15.01.2024.",
+    },
+    "ask_merchant": {
+        "en": "Send the shop's name as it should appear.",
+        "ru": "Пришлите название магазина, как его показывать.",
+    },
+    "bad_total": {
+        "en": "That is not an amount. Send a number such as 1234.50: nothing was changed.",
+        "ru": "Это не сумма. Пришлите число, например 1234,50: ничего не изменено.",
+    },
+    "bad_date": {
+        "en": "That is not a date I can use. Send it as 15.01.2024: nothing was changed.",
+        "ru": "Не получается понять дату. Пришлите её так: 15.01.2024. Ничего не изменено.",
+    },
+    "bad_merchant": {
+        "en": "Send a name of 1 to 100 characters: nothing was changed.",
+        "ru": "Пришлите название длиной от 1 до 100 символов: ничего не изменено.",
+    },
+    "fixed": {"en": "Saved. The receipt above is updated.", "ru": "Сохранено. Чек выше исправлен."},
+    "fix_expired": {
+        "en": "This question has expired. Press ✏️ Fix under the receipt again.",
+        "ru": "Этот вопрос устарел. Нажмите «✏️ Исправить» под чеком ещё раз.",
+    },
+    "category_saved": {
+        "en": "Category: {category}. I will use it for this shop from now on.",
+        "ru": "Категория: {category}. Для этого магазина буду ставить её и дальше.",
+    },
+    "receipt_gone": {"en": "This receipt is no longer saved.", "ru": "Этого чека больше нет."},
+    "button_not_yours": {
+        "en": "This button is for the person it was shown to.",
+        "ru": "Эта кнопка не для вас: ею может пользоваться только тот, кому она показана.",
+    },
+    "button_expired": {
+        "en": "This button has expired. Send the command again.",
+        "ru": "Кнопка устарела. Отправьте команду ещё раз.",
+    },
+    "button_unknown": {"en": "This button no longer works.", "ru": "Эта кнопка больше не работает."},
+    "month_empty": {"en": "No receipts in this month.", "ru": "В этом месяце чеков нет."},
+    "month_count": {"en": "Receipts: {count}", "ru": "Чеков: {count}"},
+    "month_total": {"en": "Spent", "ru": "Потрачено"},
+    "month_by_category": {"en": "By category", "ru": "По категориям"},
+    "export_failed": {
+        "en": "Sorry, I could not prepare your file. Please send /export again in a few minutes.",
+        "ru": "Не получилось подготовить файл. Отправьте /export ещё раз через несколько минут.",
+    },
+    "export_started": {
+        "en": "Preparing your file, it will arrive in a moment.",
+        "ru": "Готовлю файл, пришлю через минуту.",
+    },
+    "cat_groceries": {"en": "Groceries", "ru": "Продукты"},
+    "cat_cafes": {"en": "Cafés and restaurants", "ru": "Кафе и рестораны"},
+    "cat_transport": {"en": "Transport and fuel", "ru": "Транспорт и топливо"},
+    "cat_utilities": {"en": "Utilities and phone", "ru": "ЖКХ и связь"},
+    "cat_health": {"en": "Health and pharmacy", "ru": "Здоровье и аптека"},
+    "cat_household": {"en": "Home and household", "ru": "Дом и хозяйство"},
+    "cat_clothing": {"en": "Clothes and shoes", "ru": "Одежда и обувь"},
+    "cat_electronics": {"en": "Electronics", "ru": "Электроника и техника"},
+    "cat_beauty": {"en": "Beauty", "ru": "Красота"},
+    "cat_kids": {"en": "Children", "ru": "Дети"},
+    "cat_leisure": {"en": "Leisure and travel", "ru": "Отдых и развлечения"},
+    "cat_other": {"en": "Other", "ru": "Другое"},
 }
 
 

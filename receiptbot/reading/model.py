@@ -1,4 +1,4 @@
-"""The one receipt model: Gemini's response schema and the stored result.
+"""The one receipt model: Gemini's response schema, and what a record keeps of the reading.
 
 Amounts are exact decimals. Gemini's schema has no decimal type, so in the schema they are
 strings ("12.34"); pydantic turns them into ``Decimal`` on validation.
@@ -27,6 +27,24 @@ class DocumentType(str, Enum):
     utility_receipt = "utility_receipt"
     payment_receipt = "payment_receipt"
     invoice = "invoice"
+    other = "other"
+
+
+class Category(str, Enum):
+    """What a receipt was spent on: the groups Russian expense apps (CoinKeeper, Дзен-мани) and their
+    users use, few enough for a keyboard (bot/texts.py names each in ru and en)."""
+
+    groceries = "groceries"
+    cafes = "cafes"  # cafés, restaurants, delivery
+    transport = "transport"  # taxi, public transport, fuel, parking
+    utilities = "utilities"  # housing and utility bills, phone, internet
+    health = "health"  # pharmacy, clinics
+    household = "household"  # home goods, repairs, hardware
+    clothing = "clothing"  # clothes and shoes
+    electronics = "electronics"
+    beauty = "beauty"  # cosmetics, hairdresser
+    kids = "kids"
+    leisure = "leisure"  # cinema, books, hobbies, travel
     other = "other"
 
 
@@ -77,6 +95,7 @@ class Receipt(BaseModel):
     items: list[Item] = Field(default_factory=list)
     fiscal: FiscalData | None = None
     payment: PaymentDetails | None = None
+    category: Category | None = Field(None, description="what the money was spent on")
 
 
 class Check(BaseModel):
@@ -85,17 +104,6 @@ class Check(BaseModel):
 
     code: str
     values: dict[str, str] = Field(default_factory=dict)
-
-
-class ExtractionResult(BaseModel):
-    """What extract stores under results/: the receipt, how it was read, and what did not add up."""
-
-    receipt_id: str
-    chat_id: int
-    engine: str
-    receipt: Receipt
-    warnings: list[Check] = Field(default_factory=list)
-    read_at: str  # ISO timestamp
 
 
 class PermanentEngineError(faults.Permanent):

@@ -6,17 +6,18 @@ import datetime as dt
 import time
 from typing import Any
 
-from receiptbot import contract, layout
+from receiptbot import contract
 from receiptbot import logs as log
-from receiptbot.bot.card import render_result
+from receiptbot.bot import receipts
 from receiptbot.bot.reply import deliver, take_answer_claim
 from receiptbot.bot.texts import text
-from receiptbot.cloud import storage
+from receiptbot.cloud import records, storage
+from receiptbot.cloud.records import Record
 from receiptbot.config import Settings, settings
 from receiptbot.contract import ReceiptPreprocessed
 from receiptbot.reading import validation
 from receiptbot.reading.fiscal import QR_ONLY_ENGINE
-from receiptbot.reading.model import ExtractionResult, PermanentEngineError, Receipt
+from receiptbot.reading.model import Category, Check, PermanentEngineError, Receipt
 from receiptbot.telegram.api import bot
 from receiptbot.telegram.errors import TelegramError
 
@@ -26,7 +27,7 @@ settings()  # read at import: a bad variable stops the instance at cold start, n
 # infra/pipeline.json's max_delivery_attempts: after this attempt Pub/Sub dead-letters the message.
 # The deployed bundle has no infra/; tests/stack/test_fallback.py holds the two equal.
 LAST_DELIVERY_ATTEMPT = 7
-OFFLINE = "tesseract"
+OFFLINE = receipts.OFFLINE_ENGINE
 
 
 def delivery_attempt(push: Any) -> int | None:
@@ -96,46 +97,18 @@ def handle_event(data: Any, push: Any = None) -> None:
     s = settings()
     started = time.monotonic()
     try:
-        if event.processed_object is None:  # only the fiscal QR code was readable: it is the whole answer
-            receipt, engine = Receipt(), QR_ONLY_ENGINE
-        else:
-            image = storage.read_if_exists(s.work_bucket, event.processed_object)
-            if image is None:  # removed by /delete or by lifecycle: retrying cannot bring it back
-                log.error("extract: processed image is gone, dropped", receipt_id=event.receipt_id)
-                claim.release()
-                return
-            try:
-                last_attempt = delivery_attempt(push) == LAST_DELIVERY_ATTEMPT
-                receipt, engine = read_receipt(image, s, last_attempt)
-            except PermanentEngineError as exc:
-                log.warning(
-                    "extract: engine gave up on this receipt", receipt_id=event.receipt_id, error=str(exc)
-                )
-                deliver(bot(), event, text("not_a_receipt", event.language))
+        # A redelivery after the record was saved (the answer failed): the reading is reused, the
+        # model is not asked again.
+        record = records.get(event.receipt_id)
+        if record is None:
+            record = read_and_save(event, push, s)
+            if record is None:  # answered already (not a receipt), or the chat was deleted meanwhile
                 claim.complete()
                 return
-        receipt, warnings = validation.check(receipt, event.fiscal_qr)
-        result = ExtractionResult(
-            receipt_id=event.receipt_id,
-            chat_id=event.chat_id,
-            engine=engine,
-            receipt=receipt,
-            warnings=warnings,
-            read_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        )
-        storage.write(
-            s.results_bucket,
-            layout.result(event.chat_id, event.receipt_id),
-            result.model_dump_json(indent=1).encode(),
-            "application/json",
-        )
-        read_offline_instead = s.gemini_enabled and engine == OFFLINE  # Gemini failed on the last attempt
-        answer = (
-            render_result(result, event.language, read_offline=read_offline_instead)
-            if readable(receipt)
-            else text("not_a_receipt", event.language)
-        )
-        deliver(bot(), event, answer)
+        html, keyboard = receipts.card_message(s, record, event.language)
+        card_id = deliver(bot(), event, html, reply_markup=keyboard)
+        if card_id is not None and card_id != record.card_message_id:
+            records.update(record.model_copy(update={"card_message_id": card_id}))
     except Exception as exc:
         claim.release()
         tell_user_we_retry(event)
@@ -145,10 +118,84 @@ def handle_event(data: Any, push: Any = None) -> None:
     log.info(
         "extract: answered",
         receipt_id=event.receipt_id,
-        engine=engine,
+        engine=record.engine,
         seconds=round(time.monotonic() - started, 3),
-        warnings=[w.code for w in warnings],
+        warnings=[w.code for w in record.warnings],
+        duplicate=record.duplicate_of is not None,
     )
+
+
+def read_and_save(event: ReceiptPreprocessed, push: Any, s: Settings) -> Record | None:
+    """Read the receipt and save its record. None when the user was answered without a record
+    (not a receipt, image gone) or the chat's data was deleted after the photo was sent."""
+    if event.processed_object is None:  # only the fiscal QR code was readable: it is the whole answer
+        receipt, engine = Receipt(), QR_ONLY_ENGINE
+    else:
+        image = storage.read_if_exists(s.work_bucket, event.processed_object)
+        if image is None:  # removed by /delete or by lifecycle: retrying cannot bring it back
+            log.error("extract: processed image is gone, dropped", receipt_id=event.receipt_id)
+            withdraw_status(event)
+            return None
+        try:
+            last_attempt = delivery_attempt(push) == LAST_DELIVERY_ATTEMPT
+            receipt, engine = read_receipt(image, s, last_attempt)
+        except PermanentEngineError as exc:
+            log.warning(
+                "extract: engine gave up on this receipt", receipt_id=event.receipt_id, error=str(exc)
+            )
+            deliver(bot(), event, text("not_a_receipt", event.language))
+            return None
+    receipt, warnings = validation.check(receipt, event.fiscal_qr)
+    if not readable(receipt):  # an unreadable photo is not a record: it would be an empty row
+        deliver(bot(), event, text("not_a_receipt", event.language))
+        return None
+    record = new_record(event, receipt, engine, warnings)
+    if not records.save(record):
+        log.info(
+            "extract: the chat's data was deleted after this photo was sent", receipt_id=event.receipt_id
+        )
+        withdraw_status(event)
+        return None
+    return record
+
+
+def new_record(event: ReceiptPreprocessed, receipt: Receipt, engine: str, warnings: list[Check]) -> Record:
+    """The record of a new reading: its category (the user's choice for this shop, else the
+    reader's), and whether it repeats a receipt already saved."""
+    category = (
+        records.remembered_category(event.chat_id, receipt.merchant.name)
+        or receipt.category
+        or Category.other
+    )
+    record = Record(
+        receipt_id=event.receipt_id,
+        chat_id=event.chat_id,
+        user_id=event.user_id,
+        message_id=event.message_id,
+        card_message_id=event.status_message_id,
+        language=event.language,
+        sent_at=event.sent_at,
+        file_unique_id=event.file_unique_id,
+        engine=engine,
+        receipt=receipt,
+        warnings=warnings,
+        category=category,
+        read_at=dt.datetime.now(dt.UTC),
+    )
+    original = records.duplicate_of(record)
+    if original is None:
+        return record
+    return record.model_copy(update={"duplicate_of": original.receipt_id, "counted": False})
+
+
+def withdraw_status(event: ReceiptPreprocessed) -> None:
+    """Best effort: the "reading your receipt…" message of a receipt that gets no card goes."""
+    if event.status_message_id is None:
+        return
+    try:
+        bot().delete_message(event.chat_id, event.status_message_id)
+    except TelegramError:
+        pass
 
 
 def tell_user_we_retry(event: ReceiptPreprocessed) -> None:

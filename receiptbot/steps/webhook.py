@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from receiptbot import faults, layout
 from receiptbot import logs as log
-from receiptbot.bot import commands, ratelimit
+from receiptbot.bot import ratelimit
 from receiptbot.bot.texts import Language, language_of, text
 from receiptbot.cloud import pubsub, storage
 from receiptbot.config import Settings, settings
@@ -60,6 +60,7 @@ class Image:
     file_id: str
     file_size: int | None
     source: Literal["photo", "document"]
+    file_unique_id: str | None = None
 
 
 def authorised(request: HttpRequest, s: Settings) -> bool:
@@ -103,7 +104,9 @@ def route_update(update: Update, s: Settings) -> Response:
     message, query = update.message, update.callback_query
     if query is not None and message is None:
         if allowed(s, query.message.chat.id if query.message else None):
-            commands.handle_callback(s, query)
+            from receiptbot.bot import receipts  # Firestore and Babel: not on a photo's cold start
+
+            receipts.handle_callback(s, query)
         return "ok", 200
     if message is None:
         return "ignored", 200
@@ -115,7 +118,10 @@ def route_update(update: Update, s: Settings) -> Response:
         return "ignored", 200
 
     if message.text is not None:
-        commands.handle_command(s, message.text, chat_id, language)
+        from receiptbot.bot import commands, receipts  # Firestore and Babel: not on a photo's cold start
+
+        if not receipts.handle_reply(s, message, language):
+            commands.handle_command(s, message, language)
         return "ok", 200
     try:
         image = pick_image(message)
@@ -149,11 +155,11 @@ def pick_image(message: Message) -> Image:
     """The file to read: the largest photo size, or an image sent as a document."""
     largest = max((p for p in message.photo or () if p.file_id is not None), key=area_and_size, default=None)
     if largest is not None and largest.file_id is not None:
-        return Image(largest.file_id, largest.file_size, "photo")
+        return Image(largest.file_id, largest.file_size, "photo", largest.file_unique_id)
     document = message.document
     if document is not None and document.file_id is not None:
         if (document.mime_type or "").lower() in RAW_IMAGE_TYPES:
-            return Image(document.file_id, document.file_size, "document")
+            return Image(document.file_id, document.file_size, "document", document.file_unique_id)
         raise Ignored("not_an_image")
     raise Ignored("unsupported")
 
@@ -190,6 +196,8 @@ def accept_receipt(s: Settings, rid: str, message: Message, image: Image, langua
         status_message_id=status_id,
         raw_object=raw_name,
         source=image.source,
+        sent_at=message.date,
+        file_unique_id=image.file_unique_id,
     )
     pubsub.publish(s.project, s.topic_uploaded, event)
     log.info("webhook: receipt accepted", receipt_id=rid, seconds=round(time.monotonic() - started, 3))

@@ -7,6 +7,7 @@ carry the request URL: it embeds the bot token.
 
 from __future__ import annotations
 
+import json
 import time
 from functools import lru_cache
 from typing import Any
@@ -117,23 +118,38 @@ class BotApi:
         except MessageNotModified:
             pass  # editing to the same text again is success: a redelivery must not fail on it
 
+    def edit_reply_markup(self, chat_id: int, message_id: int, reply_markup: dict[str, Any]) -> None:
+        try:
+            self.call(
+                "editMessageReplyMarkup", chat_id=chat_id, message_id=message_id, reply_markup=reply_markup
+            )
+        except MessageNotModified:
+            pass  # a double tap shows the same buttons again: nothing to change
+
     def delete_message(self, chat_id: int, message_id: int) -> None:
         self.call("deleteMessage", chat_id=chat_id, message_id=message_id)
 
     def send_chat_action(self, chat_id: int, action: str = "typing") -> None:
         self.call("sendChatAction", chat_id=chat_id, action=action)
 
-    def send_document(self, chat_id: int, filename: str, content: bytes, caption: str = "") -> dict:
-        return self.call(
-            "sendDocument",
-            files={"document": (filename, content)},
-            chat_id=chat_id,
-            caption=caption[:CAPTION_LENGTH],
-            parse_mode="HTML",
-        )
+    def send_document(
+        self, chat_id: int, filename: str, content: bytes, caption: str = "", reply_to: int | None = None
+    ) -> dict:
+        params: dict[str, Any] = {
+            "chat_id": chat_id,
+            "caption": caption[:CAPTION_LENGTH],
+            "parse_mode": "HTML",
+        }
+        if reply_to:  # a multipart form carries the object as JSON text
+            params["reply_parameters"] = json.dumps(
+                {"message_id": reply_to, "allow_sending_without_reply": True}
+            )
+        return self.call("sendDocument", files={"document": (filename, content)}, **params)
 
-    def answer_callback_query(self, callback_query_id: str, text: str = "") -> None:
-        self.call("answerCallbackQuery", callback_query_id=callback_query_id, text=text)
+    def answer_callback_query(self, callback_query_id: str, text: str = "", show_alert: bool = False) -> None:
+        self.call(
+            "answerCallbackQuery", callback_query_id=callback_query_id, text=text, show_alert=show_alert
+        )
 
 
 @lru_cache(maxsize=1)

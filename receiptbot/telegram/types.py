@@ -22,10 +22,12 @@ class User(TelegramObject):
 
 class Chat(TelegramObject):
     id: int
+    type: str | None = None  # "private", "group", "supergroup", "channel"
 
 
 class PhotoSize(TelegramObject):
     file_id: str | None = None
+    file_unique_id: str | None = None
     width: int | None = None
     height: int | None = None
     file_size: int | None = None
@@ -33,6 +35,7 @@ class PhotoSize(TelegramObject):
 
 class Document(TelegramObject):
     file_id: str | None = None
+    file_unique_id: str | None = None
     mime_type: str | None = None
     file_size: int | None = None
 
@@ -40,8 +43,10 @@ class Document(TelegramObject):
 class Message(TelegramObject):
     message_id: int
     chat: Chat
+    date: int | None = None  # unix seconds
     from_user: User | None = Field(default=None, alias="from")
     text: str | None = None
+    reply_to_message: Message | None = None  # the message this one answers (a ForceReply prompt)
     photo: list[PhotoSize] | None = None
     document: Document | None = None
 

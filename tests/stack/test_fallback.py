@@ -6,12 +6,11 @@ last attempt the offline engine answers, the card says so, and the message is ac
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 
 import pytest
-from helpers import SAMPLE, objects, published
+from helpers import SAMPLE, objects, published, stored
 
 from devstack.stack import PIPELINE, LocalStack
 from devstack.user import INTERIM_TEXTS, TelegramUser
@@ -48,8 +47,7 @@ def test_gemini_failing_on_every_attempt_gets_the_offline_reading_once(
     assert len(gemini_down.gemini.requests) == extract.LAST_DELIVERY_ATTEMPT
     assert TEXTS["card_read_offline"]["en"] in answer["text"]
     assert "15.69" in answer["text"]  # the sample's total, as the offline engine reads it
-    stored = objects("RESULTS_BUCKET", layout.result(gemini_user.chat_id, rid))
-    assert json.loads(stored[layout.result(gemini_user.chat_id, rid)])["engine"] == "tesseract"
+    assert stored(rid)["engine"] == "tesseract"
 
     # Acknowledged: no redelivery, nothing dead-lettered or kept for replay, one answer only.
     time.sleep(QUIET_SECONDS)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import base64
-import json
 import time
 
 import cv2
 import numpy as np
 import pytest
 from google.genai import types
-from helpers import SAMPLE, objects
+from helpers import SAMPLE, objects, stored
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
@@ -56,11 +55,7 @@ def test_the_sdk_sends_the_image_the_schema_and_the_config(
     assert "total" in prompt_part["text"]
 
     # The stand-in's answer became the stored result and the card.
-    result = json.loads(
-        objects("RESULTS_BUCKET", layout.result(gemini_user.chat_id, rid))[
-            layout.result(gemini_user.chat_id, rid)
-        ]
-    )
+    result = stored(rid)
     assert result["engine"] == "gemini:gemini-2.5-flash"
     assert result["receipt"]["total"] == "15.69" and result["receipt"]["currency"] == "EUR"
     assert [i["name"] for i in result["receipt"]["items"]] == ["Bananen", "Vollmilch 3,5%", "Kaffee"]

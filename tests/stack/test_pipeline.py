@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import time
 
-from helpers import SAMPLE, objects, published, user_of
+from helpers import SAMPLE, objects, published, stored, user_of
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
 from receiptbot import layout
 from receiptbot.bot.texts import TEXTS
+from receiptbot.cloud import records
 
 
 def test_photo_goes_all_the_way_through(stack: LocalStack, user: TelegramUser) -> None:
@@ -21,9 +21,7 @@ def test_photo_goes_all_the_way_through(stack: LocalStack, user: TelegramUser) -
     rid = layout.receipt_id(user.chat_id, sent.message_id)
     assert objects("RAW_BUCKET", layout.raw_photo(rid))[layout.raw_photo(rid)] == SAMPLE.read_bytes()
     assert layout.processed_image(rid) in objects("WORK_BUCKET", "processed/")
-    result = json.loads(
-        objects("RESULTS_BUCKET", layout.result(user.chat_id, rid))[layout.result(user.chat_id, rid)]
-    )
+    result = stored(rid)
     assert result["engine"] == "tesseract"
     assert result["receipt"]["total"] == "15.69"
     assert result["receipt"]["date"] == "2020-04-07"
@@ -93,4 +91,4 @@ def test_a_repeated_update_stores_one_photo_and_answers_once(stack: LocalStack, 
     rid = layout.receipt_id(user.chat_id, first.message_id)
     assert list(objects("RAW_BUCKET", f"raw/{user.chat_id}_")) == [layout.raw_photo(rid)]
     assert len(user.chat()) == 1
-    assert len(objects("RESULTS_BUCKET", layout.results_prefix(user.chat_id))) == 1
+    assert len(records.of_chat(user.chat_id)) == 1

@@ -8,8 +8,8 @@ from synthetic import FISCAL, encode, qr_close_up
 from devstack.stack import LocalStack
 from receiptbot import layout
 from receiptbot.bot.texts import text
+from receiptbot.cloud import records
 from receiptbot.reading.fiscal import QR_ONLY_ENGINE
-from receiptbot.reading.model import ExtractionResult
 
 
 def test_a_qr_only_close_up_is_answered_from_the_qr_code_alone(gemini_stack: LocalStack) -> None:
@@ -27,6 +27,5 @@ def test_a_qr_only_close_up_is_answered_from_the_qr_code_alone(gemini_stack: Loc
     (event,) = published("receipts-preprocessed", rid)
     assert "processed_object" not in event and event["fiscal_qr"]["total"] == "1234.50"
     assert objects("WORK_BUCKET", layout.processed_image(rid)) == {}  # no image was stored
-    name = layout.result(ru_user.chat_id, rid)
-    result = ExtractionResult.model_validate_json(objects("RESULTS_BUCKET", name)[name])
+    result = records.get(rid)
     assert result.engine == QR_ONLY_ENGINE and result.receipt.merchant.name is None

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from helpers import objects, user_of
+from helpers import user_of
 from synthetic import FISCAL, encode, synthetic_scan
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
 from receiptbot import layout
+from receiptbot.cloud import records
 from receiptbot.reading.fiscal import FiscalQR
-from receiptbot.reading.model import ExtractionResult, Item, Receipt
+from receiptbot.reading.model import Item, Receipt
 from receiptbot.reading.validation import check
 
 TODAY = dt.date(2026, 11, 25)
@@ -82,8 +83,7 @@ def test_a_receipt_with_a_fiscal_qr_code_end_to_end(
     finally:
         gemini_stack.gemini.answer = previous
     rid = layout.receipt_id(ru_user.chat_id, sent.message_id)
-    name = layout.result(ru_user.chat_id, rid)
-    result = ExtractionResult.model_validate_json(objects("RESULTS_BUCKET", name)[name])
+    result = records.get(rid)
     assert result.receipt.total == Decimal("1234.50") and result.receipt.time == "18:30"
     assert codes(result.warnings) == ["qr_total"]
     assert "1 234.50 ₽" in answer["text"] and "по QR-коду итог 1234.50" in answer["text"]

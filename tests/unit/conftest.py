@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from fakes import FakeStorageClient
+from fakes import FakeRecords, FakeStorageClient
 from flask import Flask
 from pydantic import BaseModel
 
@@ -74,6 +74,15 @@ def fake_storage(monkeypatch: pytest.MonkeyPatch) -> FakeStorageClient:
     """Every bucket, in memory, behind receiptbot.cloud.storage."""
     fake = FakeStorageClient()
     monkeypatch.setattr(storage, "client", lambda: fake)
+    return fake
+
+
+@pytest.fixture(autouse=True)
+def fake_records(monkeypatch: pytest.MonkeyPatch) -> FakeRecords:
+    """The receipt records, in memory, behind receiptbot.cloud.records (every unit test: none may
+    reach for a Firestore that the unit layer does not start)."""
+    fake = FakeRecords()
+    fake.install(monkeypatch)
     return fake
 
 

@@ -17,9 +17,9 @@ from functions_framework import create_app
 from helpers import REPO
 
 from receiptbot import faults
-from receiptbot.steps import deadletter, extract, preprocess, webhook
+from receiptbot.steps import deadletter, export, extract, preprocess, webhook
 
-EVENT_STEPS = {"preprocess": preprocess, "extract": extract, "deadletter": deadletter}
+EVENT_STEPS = {"preprocess": preprocess, "extract": extract, "export": export, "deadletter": deadletter}
 
 
 def raising(fault: Exception | None) -> Callable[..., object]:

@@ -4,17 +4,19 @@ attempt, only for Gemini's passing failures, and only with an offline reading wo
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from google.genai import errors
 
-from receiptbot.bot.card import render_result
+from receiptbot.bot.card import render_card
 from receiptbot.bot.texts import TEXTS, Language
+from receiptbot.cloud.records import Record
 from receiptbot.config import Settings
 from receiptbot.reading import gemini
-from receiptbot.reading.model import ExtractionResult, PermanentEngineError, Receipt
+from receiptbot.reading.model import PermanentEngineError, Receipt
 from receiptbot.reading.ocr import tesseract
 from receiptbot.steps import extract
 
@@ -102,9 +104,14 @@ def test_the_delivery_attempt_is_read_from_the_push_body(push: object, attempt: 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_the_card_says_when_it_was_read_offline(language: Language) -> None:
-    result = ExtractionResult(
-        receipt_id="1_2", chat_id=1, engine="tesseract", receipt=OFFLINE_READING, read_at=""
+    result = Record(
+        receipt_id="1_2",
+        chat_id=1,
+        message_id=2,
+        engine="tesseract",
+        receipt=OFFLINE_READING,
+        read_at=dt.datetime.now(dt.UTC),
     )
     mark = TEXTS["card_read_offline"][language]
-    assert mark in render_result(result, language, read_offline=True)
-    assert mark not in render_result(result, language)
+    assert mark in render_card(result, language, read_offline=True)
+    assert mark not in render_card(result, language)

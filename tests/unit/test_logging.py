@@ -21,8 +21,8 @@ from receiptbot.logs import LABELS, SPAN_ID, TRACE
 PROJECT = "test-project"
 TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
 SECRETS = {"TELEGRAM_BOT_TOKEN": "123456:unit-test-token", "TELEGRAM_WEBHOOK_SECRET": "unit-test-secret"}
-# infra/terraform/modules/receipt-bot/locals.tf's `environment` (what matters of it here), Secret Manager's variables
-# with stand-in values, and the step each function's main.py calls.
+# infra/terraform/modules/receipt-bot/locals.tf's `environment` (what matters of it here), Secret
+# Manager's variables with stand-in values, and the step each function's main.py calls.
 CLOUD_ENV = {"GOOGLE_CLOUD_PROJECT": PROJECT, "LOG_EXECUTION_ID": "true", "THREADS": "8", **SECRETS}
 FUNCTIONS = {
     "webhook": ("http", "handle_request", {"ALLOWED_CHAT_IDS": "1"}),

@@ -3,7 +3,6 @@ close-up that the quality gate rejects (then it is the whole answer, through pre
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import cv2
@@ -79,7 +78,7 @@ def test_a_qr_code_that_is_not_fiscal_is_no_fiscal_qr() -> None:
 
 
 def test_a_qr_only_close_up_is_answered_from_the_qr_code_alone(
-    fake_storage, published, telegram, uploaded, pubsub_message
+    fake_storage, fake_records, published, telegram, uploaded, pubsub_message
 ) -> None:
     """preprocess stores no image and publishes the QR code alone; extract answers from it, no engine."""
     event = uploaded(encode(qr_close_up(FISCAL, 900)))
@@ -99,9 +98,7 @@ def test_a_qr_only_close_up_is_answered_from_the_qr_code_alone(
     assert card["message_id"] == event.status_message_id  # the status message becomes the answer
     assert "1 234.50 ₽" in card["text"] and "2024-01-15 18:30" in card["text"]
     assert text("card_read_from_qr", "ru") in card["text"]
-    stored = json.loads(
-        fake_storage.objects(s.results_bucket)[layout.result(event.chat_id, event.receipt_id)]
-    )
+    stored = fake_records.documents[event.receipt_id]
     assert stored["engine"] == QR_ONLY_ENGINE and stored["warnings"] == []
     assert (stored["receipt"]["total"], stored["receipt"]["currency"]) == ("1234.50", "RUB")
     assert stored["receipt"]["merchant"]["name"] is None

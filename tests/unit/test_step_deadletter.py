@@ -1,19 +1,21 @@
-"""The dead-letter step's handler in process: the push of a receipt that failed every attempt, and
-what was kept under failed/ and what its user was told."""
+"""The dead-letter step's handler in process: the push of a receipt (or of an /export) that failed
+every attempt, and what was kept under failed/ and what its user was told."""
 
 from __future__ import annotations
 
 import pytest
 from synthetic import encode, synthetic_scan
 
-from receiptbot import layout
+from receiptbot import faults, layout
+from receiptbot.bot.export_reply import take_export_claim
 from receiptbot.bot.texts import text
 from receiptbot.cloud import claims, storage
 from receiptbot.config import settings
-from receiptbot.contract import ReceiptPreprocessed, ReceiptUploaded
+from receiptbot.contract import ExportRequested, ReceiptPreprocessed, ReceiptUploaded
 from receiptbot.steps import deadletter
 
 PHOTO = encode(synthetic_scan())
+EXPORT_CHAT_ID = 5151
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +82,46 @@ def test_a_receipt_whose_photo_is_gone_is_still_told_and_its_event_kept(
 
     assert [m["text"] for m in telegram.chat(event.chat_id)] == [text("final_failure", "en")]
     assert list(failed_objects(fake_storage)) == [layout.failed_event(event.receipt_id)]
+
+
+def export_request(message_id: int = 77, month: str | None = "2024-01") -> ExportRequested:
+    return ExportRequested(
+        chat_id=EXPORT_CHAT_ID, user_id=EXPORT_CHAT_ID, language="ru", month=month, message_id=message_id
+    )
+
+
+def test_a_failed_export_is_told_once_and_is_not_taken_for_a_receipt(
+    fake_storage, telegram, pubsub_message
+) -> None:
+    request = export_request()
+
+    deadletter.handle_event(pubsub_message(request))
+    deadletter.handle_event(pubsub_message(request))  # the push is at least once here too
+
+    (notice,) = telegram.chat(EXPORT_CHAT_ID)
+    assert (notice["text"], notice["reply_to"]) == (text("export_failed", "ru"), request.message_id)
+    assert failed_objects(fake_storage) == {}  # nothing kept for make replay: the user can ask again
+    claim = layout.claim("export", layout.receipt_id(EXPORT_CHAT_ID, request.message_id))
+    assert claims.is_done(settings().work_bucket, claim)  # a late export attempt sends nothing now
+
+
+def test_an_export_whose_file_was_sent_is_left_alone(fake_storage, telegram, pubsub_message) -> None:
+    request = export_request(month=None)
+    file_sent = take_export_claim(request)
+    assert file_sent is not None
+    file_sent.complete()  # the export step sent the file; its acknowledgement was lost
+
+    deadletter.handle_event(pubsub_message(request))
+
+    assert telegram.chat(EXPORT_CHAT_ID) == []
+
+
+def test_a_failed_export_waits_while_an_export_attempt_still_runs(
+    fake_storage, telegram, pubsub_message
+) -> None:
+    request = export_request()
+    assert take_export_claim(request) is not None  # held by an attempt that is still building the file
+
+    with pytest.raises(faults.Busy):
+        deadletter.handle_event(pubsub_message(request))
+    assert telegram.chat(EXPORT_CHAT_ID) == []

@@ -1,5 +1,5 @@
 """The extract step's handler in process: a ReceiptPreprocessed push in, the real google-genai SDK
-against the Gemini stand-in, and what landed in the results bucket and in the chat."""
+against the Gemini stand-in, and what landed in the records and in the chat."""
 
 from __future__ import annotations
 
@@ -55,15 +55,13 @@ def answer_claim(event: ReceiptPreprocessed) -> str:
     return layout.claim("answer", event.receipt_id)
 
 
-def result_of(fake_storage, event: ReceiptPreprocessed) -> dict | None:
-    stored = fake_storage.objects(settings().results_bucket).get(
-        layout.result(event.chat_id, event.receipt_id)
-    )
-    return None if stored is None else json.loads(stored)
+def result_of(fake_records, event: ReceiptPreprocessed) -> dict | None:
+    """The receipt's record as stored (the Firestore document)."""
+    return fake_records.documents.get(event.receipt_id)
 
 
 def test_a_receipt_is_read_stored_and_answered_in_the_status_message(
-    fake_storage, telegram, gemini, preprocessed, pubsub_message
+    fake_storage, fake_records, telegram, gemini, preprocessed, pubsub_message
 ) -> None:
     event = preprocessed()
 
@@ -72,7 +70,7 @@ def test_a_receipt_is_read_stored_and_answered_in_the_status_message(
     (card,) = telegram.chat(event.chat_id)
     assert card["message_id"] == event.status_message_id and card["edits"] == [text("received", "en")]
     assert card["parse_mode"] == "HTML" and "LIDL" in card["text"] and "15.69" in card["text"]
-    result = result_of(fake_storage, event)
+    result = result_of(fake_records, event)
     assert result is not None and result["engine"] == f"gemini:{settings().gemini_model}"
     assert (result["receipt"]["total"], result["receipt"]["date"]) == ("15.69", "2020-04-07")
     (sent,) = gemini.requests
@@ -86,18 +84,18 @@ def test_a_receipt_is_read_stored_and_answered_in_the_status_message(
 
 
 def test_a_second_delivery_is_not_answered_again(
-    fake_storage, telegram, gemini, preprocessed, pubsub_message
+    fake_storage, fake_records, telegram, gemini, preprocessed, pubsub_message
 ) -> None:
     event = preprocessed()
     extract.handle_event(pubsub_message(event))
-    read_at = result_of(fake_storage, event)
+    read_at = result_of(fake_records, event)
 
     extract.handle_event(pubsub_message(event))
 
     assert len(gemini.requests) == 1  # not even read again
     assert [c["method"] for c in telegram.calls].count("editMessageText") == 1
     assert len(telegram.chat(event.chat_id)) == 1
-    assert result_of(fake_storage, event) == read_at
+    assert result_of(fake_records, event) == read_at
 
 
 def test_a_receipt_another_live_instance_is_answering_is_busy(
@@ -130,7 +128,7 @@ def test_a_claim_left_by_a_crashed_instance_is_taken_over_and_answered(
 
 
 def test_gemini_unavailable_releases_the_claim_so_a_redelivery_answers(
-    fake_storage, telegram, gemini, preprocessed, pubsub_message
+    fake_storage, fake_records, telegram, gemini, preprocessed, pubsub_message
 ) -> None:
     event = preprocessed()
     gemini.fail_next = [503]
@@ -141,7 +139,7 @@ def test_gemini_unavailable_releases_the_claim_so_a_redelivery_answers(
 
     s = settings()
     assert not storage.exists(s.work_bucket, answer_claim(event))  # released: no wait for the timeout
-    assert result_of(fake_storage, event) is None
+    assert result_of(fake_records, event) is None
     (status,) = telegram.chat(event.chat_id)
     assert status["text"] == text("temporary_failure", "en")
 
@@ -149,12 +147,12 @@ def test_gemini_unavailable_releases_the_claim_so_a_redelivery_answers(
 
     (card,) = telegram.chat(event.chat_id)
     assert card["message_id"] == event.status_message_id and "15.69" in card["text"]
-    assert result_of(fake_storage, event) is not None
+    assert result_of(fake_records, event) is not None
     assert claims.is_done(s.work_bucket, answer_claim(event))
 
 
 def test_a_request_gemini_refuses_for_good_is_answered_in_plain_words(
-    fake_storage, telegram, gemini, preprocessed, pubsub_message
+    fake_storage, fake_records, telegram, gemini, preprocessed, pubsub_message
 ) -> None:
     event = preprocessed()
     gemini.fail_next = [400]
@@ -163,5 +161,5 @@ def test_a_request_gemini_refuses_for_good_is_answered_in_plain_words(
 
     (answer,) = telegram.chat(event.chat_id)
     assert answer["text"] == text("not_a_receipt", "en")
-    assert result_of(fake_storage, event) is None
+    assert result_of(fake_records, event) is None
     assert claims.is_done(settings().work_bucket, answer_claim(event))

@@ -73,6 +73,8 @@ def test_a_photo_is_stored_published_and_acknowledged(published, telegram, user)
                 status_message_id=status["message_id"],
                 raw_object=layout.raw_photo(rid),
                 source="photo",
+                sent_at=update["message"]["date"],
+                file_unique_id=update["message"]["photo"][-1]["file_unique_id"],
             ),
         )
     ]

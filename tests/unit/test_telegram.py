@@ -244,7 +244,7 @@ def test_a_real_update_reads_into_the_models() -> None:
     assert update.message is not None and update.callback_query is None
     assert update.message.chat.id == 42 and update.message.message_id == 7
     assert update.message.from_user is not None and update.message.from_user.language_code == "ru"
-    assert pick_image(update.message) == Image("large", 90000, "photo")
+    assert pick_image(update.message) == Image("large", 90000, "photo", "l")
 
     press = Update.model_validate(
         {
@@ -323,9 +323,13 @@ def test_the_image_picked_is_the_largest_photo_or_an_image_document() -> None:
     assert pick_image(Message.model_validate(photo_message(document=document))) == Image("d", 10, "document")
 
 
-def test_the_bots_callback_data_fits_the_bot_apis_limit() -> None:
-    from receiptbot.bot.commands import DELETE_NO, DELETE_YES
+def test_the_bots_callback_data_fits_the_bot_apis_limit(environ) -> None:
+    """The longest button the bot makes: a supergroup's receipt id with a category index."""
+    from receiptbot.bot import buttons
     from receiptbot.telegram.limits import CALLBACK_DATA_LENGTH
 
-    for data in (DELETE_YES, DELETE_NO):
+    environ(TELEGRAM_BOT_TOKEN="123:abc")
+    longest_receipt = "-1009999999999_2147483647.11"
+    for action in ("cs", "dely", "keep", "wipen"):
+        data = buttons.data(action, longest_receipt, 9_999_999_999)
         assert 1 <= len(data.encode()) <= CALLBACK_DATA_LENGTH, data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -9,9 +10,10 @@ from string import Formatter
 
 import pytest
 
-from receiptbot.bot.card import render_result
+from receiptbot.bot.card import render_card
 from receiptbot.bot.texts import TEXTS, language_of, text
-from receiptbot.reading.model import Check, ExtractionResult, Item, Merchant, Receipt, TaxLine
+from receiptbot.cloud.records import Record
+from receiptbot.reading.model import Check, Item, Merchant, Receipt, TaxLine
 from receiptbot.telegram.limits import MAX_TEXT_LENGTH
 
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote"}
@@ -55,7 +57,13 @@ SAMPLE_VALUES = {
     "currency": "XYZ",
     "qr_total": "11.00",
     "qr_date": "2020-01-01",
+    "totals": "1 234.50 ₽, 12.00 €",
+    "category": "Продукты",
+    "month": "Январь 2024",
 }
+
+
+NOW = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("key", sorted(TEXTS))
@@ -73,14 +81,14 @@ def test_language_follows_the_users_language_code() -> None:
     assert language_of("en") == language_of("de") == language_of(None) == "en"
 
 
-def result_with(**receipt: object) -> ExtractionResult:
-    return ExtractionResult(
-        receipt_id="1_2", chat_id=1, engine="test", receipt=Receipt(**receipt), read_at="x"
+def result_with(**receipt: object) -> Record:
+    return Record(
+        receipt_id="1_2", chat_id=1, message_id=2, engine="test", receipt=Receipt(**receipt), read_at=NOW
     )
 
 
 def test_card_escapes_what_was_read() -> None:
-    card = render_result(
+    card = render_card(
         result_with(merchant=Merchant(name="<b>Tom & Jerry</b>"), total=Decimal("5.00"), currency="EUR"), "en"
     )
     assert "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;" in card
@@ -97,7 +105,7 @@ def test_card_shows_total_date_items_tax_and_warnings_in_russian() -> None:
         taxes=[TaxLine(rate="НДС 20%", amount=Decimal("205.75"))],
     )
     result.warnings = [Check(code="items_sum", values={"items_sum": "50.00", "total": "1234.50"})]
-    card = render_result(result, "ru")
+    card = render_card(result, "ru")
     for expected in ("Пятёрочка", "2024-03-01", "1 234.50 ₽", "Хлеб", "НДС 20%", "сумма позиций 50.00"):
         assert expected in card
     assert_valid_telegram_html(card)
@@ -105,7 +113,7 @@ def test_card_shows_total_date_items_tax_and_warnings_in_russian() -> None:
 
 def test_a_long_receipt_is_shortened_to_fit_one_message() -> None:
     items = [Item(name="Very long product name " * 8 + str(i), amount=Decimal("1.00")) for i in range(300)]
-    card = render_result(
+    card = render_card(
         result_with(merchant=Merchant(name="Store"), total=Decimal("300.00"), items=items), "en"
     )
     assert_valid_telegram_html(card)
@@ -119,7 +127,7 @@ def test_overlong_fields_are_shortened_without_breaking_the_html() -> None:
         total=Decimal("1.00"),
         taxes=[TaxLine(rate=f"{i}%", amount=Decimal("0.01")) for i in range(600)],
     )
-    card = render_result(receipt, "en")
+    card = render_card(receipt, "en")
     assert len(card) <= MAX_TEXT_LENGTH
     assert_valid_telegram_html(card)
     assert "N" * 199 + "…" in card and "&lt;Street&gt; &amp;" in card

@@ -75,7 +75,7 @@ def function_grants(mode: str) -> dict[str, set[str]]:
         | {token, ACCESSOR + "telegram-webhook-secret", FIRESTORE},
         "preprocess": {VIEWER + "raw", USER + "work", PUBLISHER + "receipts-preprocessed", token},
         "extract": {USER + "work", token, gemini, FIRESTORE},
-        "export": {token, FIRESTORE},
+        "export": {USER + "work", token, FIRESTORE},
         "deadletter": {USER + "raw", USER + "work", token},
     }
 
@@ -99,7 +99,7 @@ REQUIRED_ENV = {
     "webhook": {"RAW_BUCKET", "WORK_BUCKET", "TOPIC_UPLOADED", "TOPIC_EXPORTS", "FIRESTORE_DATABASE"},
     "preprocess": {"RAW_BUCKET", "WORK_BUCKET", "TOPIC_PREPROCESSED"},
     "extract": {"WORK_BUCKET", "FIRESTORE_DATABASE", "GEMINI_MODEL"},
-    "export": {"FIRESTORE_DATABASE"},
+    "export": {"WORK_BUCKET", "FIRESTORE_DATABASE"},
     "deadletter": {"RAW_BUCKET", "WORK_BUCKET"},
 }
 # Read by the runtime, not by receiptbot/config.py: structured logs, gunicorn's threads.

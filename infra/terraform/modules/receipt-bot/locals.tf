@@ -59,7 +59,7 @@ locals {
     webhook    = { raw = "roles/storage.objectUser", work = "roles/storage.objectUser" } # /delete erases a chat's photos
     preprocess = { raw = "roles/storage.objectViewer", work = "roles/storage.objectUser" }
     extract    = { work = "roles/storage.objectUser" }
-    export     = {}
+    export     = { work = "roles/storage.objectUser" }                                   # the claim that sends each export once
     deadletter = { raw = "roles/storage.objectUser", work = "roles/storage.objectUser" } # copies the photo to failed/
   }
   function_publishes = {
@@ -121,6 +121,7 @@ locals {
       GOOGLE_CLOUD_LOCATION     = var.vertex_location
     } : {})
     export = {
+      WORK_BUCKET        = local.buckets.work.name
       FIRESTORE_DATABASE = var.firestore_database_id
     }
     deadletter = {

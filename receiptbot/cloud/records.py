@@ -1,0 +1,275 @@
+"""Receipt records in Firestore: one document per receipt, the receipt id as its id.
+
+Collections (Terraform creates the database and the indexes the queries need):
+- ``receipts``: what was read, who sent it, its category and the user's corrections. Besides the
+  reading itself a record keeps the fields queries filter on (chat, sender, month, fiscal key,
+  fingerprint, photo), derived from the reading by ``Record.document`` alone.
+- ``merchant_categories``: the category a user chose for a merchant, per chat.
+- ``pending_fixes``: a value the bot asked for (ForceReply), keyed by the prompt's message id.
+- ``chats``: per chat, when its data was last deleted, so receipts in flight then stay deleted.
+
+Images stay in Cloud Storage. ``FIRESTORE_EMULATOR_HOST`` points the client at the emulator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any, Literal
+
+from google.api_core import exceptions as gexc
+from google.api_core.retry import Retry
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+from pydantic import BaseModel, Field
+
+from receiptbot.config import settings
+from receiptbot.reading.model import Category, Check, Receipt
+
+RECEIPTS = "receipts"
+MERCHANT_CATEGORIES = "merchant_categories"
+PENDING_FIXES = "pending_fixes"
+CHATS = "chats"
+
+# As with Cloud Storage: fail within seconds; the retry that outlives an outage is Pub/Sub's or
+# Telegram's redelivery.
+CALL: dict[str, Any] = {"retry": Retry(timeout=4.0), "timeout": 10.0}
+TRANSIENT_ERRORS = (gexc.ServerError, gexc.TooManyRequests, gexc.ServiceUnavailable, gexc.RetryError)
+BATCH_SIZE = 400  # a write batch holds at most 500 operations
+
+FixField = Literal["total", "date", "merchant"]
+
+
+class Record(BaseModel):
+    """One receipt as the user keeps it. ``receipt`` holds the user's corrections, applied."""
+
+    receipt_id: str
+    chat_id: int
+    user_id: int | None = None
+    message_id: int
+    card_message_id: int | None = None
+    language: str = "en"
+    sent_at: int | None = None  # the Telegram message's date (unix seconds)
+    file_unique_id: str | None = None  # Telegram's id of the photo: the same file sent again
+    engine: str
+    receipt: Receipt
+    warnings: list[Check] = Field(default_factory=list)
+    category: Category = Category.other
+    read_at: dt.datetime
+    edited_at: dt.datetime | None = None
+    edited: list[FixField] = Field(default_factory=list)
+    duplicate_of: str | None = None  # the receipt this one repeats; not counted unless kept
+    counted: bool = True  # in month totals and exports
+
+    @property
+    def month(self) -> str | None:
+        return self.receipt.date[:7] if self.receipt.date else None
+
+    @property
+    def fiscal_key(self) -> str | None:
+        """fn/i/fp: one fiscal document, however it was photographed."""
+        fiscal = self.receipt.fiscal
+        if fiscal is None or not (fiscal.fn and fiscal.fd and fiscal.fp):
+            return None
+        return f"{fiscal.fn}/{fiscal.fd}/{fiscal.fp}"
+
+    @property
+    def fingerprint(self) -> str | None:
+        """Merchant, date, time and total: the same receipt photographed twice."""
+        r = self.receipt
+        if not (r.merchant.name and r.date and r.time and r.total is not None):
+            return None
+        key = f"{merchant_key(r.merchant.name)}|{r.date}|{r.time}|{r.total:.2f}"
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+    def document(self) -> dict[str, Any]:
+        """The Firestore document: the record and the fields queries filter on."""
+        doc = self.model_dump(mode="json", exclude={"read_at", "edited_at"})
+        return doc | {
+            "read_at": self.read_at,
+            "edited_at": self.edited_at,
+            "month": self.month,
+            "total": str(self.receipt.total) if self.receipt.total is not None else None,
+            "currency": self.receipt.currency,
+            "fiscal_key": self.fiscal_key,
+            "fingerprint": self.fingerprint,
+        }
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Record:
+        return cls.model_validate(doc)
+
+
+def merchant_key(name: str) -> str:
+    """A merchant name as the same shop's receipts spell it: case, quotes and spacing aside."""
+    kept = "".join(ch for ch in name.casefold() if ch.isalnum() or ch.isspace())
+    return " ".join(kept.split())
+
+
+@lru_cache(maxsize=1)
+def client() -> firestore.Client:
+    s = settings()
+    return firestore.Client(project=s.project, database=s.firestore_database)
+
+
+def _receipts() -> firestore.CollectionReference:
+    return client().collection(RECEIPTS)
+
+
+def get(receipt_id: str) -> Record | None:
+    snapshot = _receipts().document(receipt_id).get(**CALL)
+    return Record.from_document(snapshot.to_dict()) if snapshot.exists else None
+
+
+def save(record: Record) -> bool:
+    """Write the record unless its chat's data was deleted after it was sent. False: not written.
+
+    One transaction reads the chat's deletion mark and writes the record, so a /delete running at
+    the same moment either sees this record (and deletes it) or makes this write see its mark.
+    """
+    chat = client().collection(CHATS).document(str(record.chat_id))
+    ref = _receipts().document(record.receipt_id)
+
+    @firestore.transactional
+    def write(transaction: firestore.Transaction) -> bool:
+        mark = chat.get(transaction=transaction)
+        deleted_at = (mark.to_dict() or {}).get("deleted_up_to") if mark.exists else None
+        if deleted_at is not None and (record.sent_at or 0) <= deleted_at:
+            return False
+        transaction.set(ref, record.document())
+        return True
+
+    return write(client().transaction())
+
+
+def update(record: Record) -> None:
+    """Write an edited record in place (the receipt was read: its document exists)."""
+    _receipts().document(record.receipt_id).set(record.document(), **CALL)
+
+
+def delete(receipt_id: str) -> bool:
+    """False when there was nothing to delete."""
+    ref = _receipts().document(receipt_id)
+    if not ref.get(**CALL).exists:
+        return False
+    ref.delete(**CALL)
+    return True
+
+
+def _query(chat_id: int, **equal: Any) -> firestore.Query:
+    query = _receipts().where(filter=FieldFilter("chat_id", "==", chat_id))
+    for name, value in equal.items():
+        query = query.where(filter=FieldFilter(name, "==", value))
+    return query
+
+
+def of_chat(chat_id: int, month: str | None = None, user_id: int | None = None) -> list[Record]:
+    """The chat's records (of one month, of one sender), oldest first."""
+    equal: dict[str, Any] = {}
+    if month is not None:
+        equal["month"] = month
+    if user_id is not None:
+        equal["user_id"] = user_id
+    records = [Record.from_document(s.to_dict()) for s in _query(chat_id, **equal).stream(**CALL)]
+    return sorted(records, key=lambda r: (r.receipt.date or "", r.receipt.time or "", r.message_id))
+
+
+def duplicate_of(record: Record) -> Record | None:
+    """An earlier counted record of the same chat that this one repeats: the same fiscal document,
+    the same merchant, date, time and total, or the same photo."""
+    for name, value in (
+        ("fiscal_key", record.fiscal_key),
+        ("fingerprint", record.fingerprint),
+        ("file_unique_id", record.file_unique_id),
+    ):
+        if value is None:
+            continue
+        for snapshot in _query(record.chat_id, **{name: value}).stream(**CALL):
+            other = Record.from_document(snapshot.to_dict())
+            if other.receipt_id != record.receipt_id and other.counted:
+                return other
+    return None
+
+
+def _merchant_doc(chat_id: int, merchant: str) -> firestore.DocumentReference:
+    digest = hashlib.sha256(merchant_key(merchant).encode()).hexdigest()[:24]
+    return client().collection(MERCHANT_CATEGORIES).document(f"{chat_id}_{digest}")
+
+
+def remembered_category(chat_id: int, merchant: str | None) -> Category | None:
+    if not merchant:
+        return None
+    snapshot = _merchant_doc(chat_id, merchant).get(**CALL)
+    value = (snapshot.to_dict() or {}).get("category") if snapshot.exists else None
+    return Category(value) if value in Category._value2member_map_ else None
+
+
+def remember_category(chat_id: int, merchant: str, category: Category) -> None:
+    _merchant_doc(chat_id, merchant).set({"chat_id": chat_id, "category": category.value}, **CALL)
+
+
+class PendingFix(BaseModel):
+    receipt_id: str
+    field: FixField
+    user_id: int
+    expires_at: dt.datetime  # a TTL policy on this field removes old prompts
+
+
+def _pending_doc(chat_id: int, prompt_message_id: int) -> firestore.DocumentReference:
+    return client().collection(PENDING_FIXES).document(f"{chat_id}_{prompt_message_id}")
+
+
+def ask_fix(chat_id: int, prompt_message_id: int, fix: PendingFix) -> None:
+    doc = fix.model_dump(mode="json", exclude={"expires_at"}) | {
+        "chat_id": chat_id,
+        "expires_at": fix.expires_at,
+    }
+    _pending_doc(chat_id, prompt_message_id).set(doc, **CALL)
+
+
+def pending_fix(chat_id: int, prompt_message_id: int) -> PendingFix | None:
+    """The fix the prompt asked for, unless it expired (the TTL policy deletes within a day)."""
+    snapshot = _pending_doc(chat_id, prompt_message_id).get(**CALL)
+    if not snapshot.exists:
+        return None
+    fix = PendingFix.model_validate(snapshot.to_dict())
+    return fix if fix.expires_at > dt.datetime.now(dt.UTC) else None
+
+
+def fix_done(chat_id: int, prompt_message_id: int) -> None:
+    _pending_doc(chat_id, prompt_message_id).delete(**CALL)
+
+
+def delete_chat(chat_id: int, up_to: int) -> int:
+    """Delete every record of the chat sent up to ``up_to`` (unix seconds), and its categories and
+    prompts. The mark is written first: a receipt still being read when this runs is not saved."""
+    client().collection(CHATS).document(str(chat_id)).set({"deleted_up_to": up_to}, **CALL)
+    deleted = 0
+    for collection in (RECEIPTS, MERCHANT_CATEGORIES, PENDING_FIXES):
+        query = client().collection(collection).where(filter=FieldFilter("chat_id", "==", chat_id))
+        deleted += _delete_all(query, count=collection == RECEIPTS)
+    return deleted
+
+
+def _delete_all(query: firestore.Query, count: bool) -> int:
+    deleted = 0
+    for refs in _chunks(snapshot.reference for snapshot in query.select([]).stream(**CALL)):
+        batch = client().batch()
+        for ref in refs:
+            batch.delete(ref)
+        batch.commit(**CALL)
+        deleted += len(refs) if count else 0
+    return deleted
+
+
+def _chunks(refs: Iterator[firestore.DocumentReference]) -> Iterator[list[firestore.DocumentReference]]:
+    chunk: list[firestore.DocumentReference] = []
+    for ref in refs:
+        chunk.append(ref)
+        if len(chunk) == BATCH_SIZE:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
