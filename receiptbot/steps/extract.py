@@ -17,7 +17,8 @@ from receiptbot.config import Settings, settings
 from receiptbot.contract import ReceiptPreprocessed
 from receiptbot.reading import validation
 from receiptbot.reading.fiscal import QR_ONLY_ENGINE
-from receiptbot.reading.model import Category, Check, PermanentEngineError, Receipt
+from receiptbot.reading.categories import guess_category
+from receiptbot.reading.model import Check, PermanentEngineError, Receipt
 from receiptbot.telegram.api import bot
 from receiptbot.telegram.errors import TelegramError
 
@@ -162,11 +163,7 @@ def read_and_save(event: ReceiptPreprocessed, push: Any, s: Settings) -> Record 
 def new_record(event: ReceiptPreprocessed, receipt: Receipt, engine: str, warnings: list[Check]) -> Record:
     """The record of a new reading: its category (the user's choice for this shop, else the
     reader's), and whether it repeats a receipt already saved."""
-    category = (
-        records.remembered_category(event.chat_id, receipt.merchant.name)
-        or receipt.category
-        or Category.other
-    )
+    category = records.remembered_category(event.chat_id, receipt.merchant.name) or guess_category(receipt)
     record = Record(
         receipt_id=event.receipt_id,
         chat_id=event.chat_id,
