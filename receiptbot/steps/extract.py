@@ -16,8 +16,8 @@ from receiptbot.cloud.records import Record
 from receiptbot.config import Settings, settings
 from receiptbot.contract import ReceiptPreprocessed
 from receiptbot.reading import validation
-from receiptbot.reading.fiscal import QR_ONLY_ENGINE
 from receiptbot.reading.categories import guess_category
+from receiptbot.reading.fiscal import QR_ONLY_ENGINE
 from receiptbot.reading.model import Check, PermanentEngineError, Receipt
 from receiptbot.telegram.api import bot
 from receiptbot.telegram.errors import TelegramError
