@@ -135,7 +135,6 @@ def read_and_save(event: ReceiptPreprocessed, push: Any, s: Settings) -> Record 
         image = storage.read_if_exists(s.work_bucket, event.processed_object)
         if image is None:  # removed by /delete or by lifecycle: retrying cannot bring it back
             log.error("extract: processed image is gone, dropped", receipt_id=event.receipt_id)
-            withdraw_status(event)
             return None
         try:
             last_attempt = delivery_attempt(push) == LAST_DELIVERY_ATTEMPT
