@@ -104,6 +104,7 @@ def test_runs_against_the_local_stack_and_prints_the_bench_table(monkeypatch: py
             timeout=400,
         )
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        print(done.stdout)  # the table, as `make bench-deployed` prints it (pytest -s shows it)
         lines = done.stdout.splitlines()
         header = next(i for i, line in enumerate(lines) if line.split()[:3] == ["N", "receipts", "e2e"])
         assert [lines[header + 1].split()[:2], lines[header + 2].split()[:2]] == [["1", "1"], ["3", "3"]]
