@@ -69,6 +69,7 @@ SETS_BEGIN = "<!-- eval-sets:begin (written by tools/eval.py --write-docs) -->"
 SETS_END = "<!-- eval-sets:end -->"
 IMAGES_BEGIN = "<!-- eval-images:begin (written by tools/eval.py --write-docs) -->"
 IMAGES_END = "<!-- eval-images:end -->"
+READ_CPU_TARGET = 2.5  # s of CPU per receipt for the offline reading, median on one core (issue 12)
 DOC_READ_CHARS = 24  # enough of a misread name to judge it, not a copy of the receipt's text
 ROW = "{:26} {:>9} {:>9} {:2} {:10} {:10} {:2} {:22} {:22} {:2} {:3} {:3} {:2} {:2} {:>6} {:>6}  {}"
 
@@ -301,6 +302,16 @@ def median_cpu(readings: list[Reading]) -> tuple[float, float]:
     return statistics.median(r.prepare_cpu for r in readings), statistics.median(r.read_cpu for r in read)
 
 
+def cpu_line(readings: list[Reading]) -> str:
+    """The offline reading's median CPU per receipt over every set, against the issue's target."""
+    _, read_cpu = median_cpu(readings)
+    verdict = "within" if read_cpu <= READ_CPU_TARGET else "OVER"
+    return (
+        f"eval cpu reading_median={read_cpu:.2f}s n={len(readings)} (one core)"
+        f" target<={READ_CPU_TARGET}s: {verdict}"
+    )
+
+
 def write_tsv(out: TextIO, readings: list[Reading], with_set: bool) -> None:
     """What was read per image: total 12.34, date YYYY-MM-DD, qr 1/0, empty when unknown."""
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
@@ -407,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_docs:
         write_docs(results)
         print(f"eval: wrote the tables in {DOCS.relative_to(REPO)} and {README.relative_to(REPO)}")
+    print(cpu_line([r for readings in results.values() for r in readings]))
     for name, readings in results.items():
         print(summary_line(name, readings))
     return 0

@@ -9,6 +9,7 @@ import pytest
 from synthetic import FISCAL, encode, synthetic_scan
 
 from tools import eval as receipt_eval
+from tools import eval_preprocess
 from tools.eval import Reading, Truth
 
 SUMMARY = re.compile(
@@ -141,3 +142,29 @@ def test_the_tool_reads_a_set_and_prints_one_line_for_it(
     header, row = out.read_text().splitlines()
     assert header.split("\t") == ["file", "total", "date", "merchant", "currency", "qr"]
     assert row.split("\t")[:3] == ["scan.jpg", "1234.50", "2024-01-15"] and row.endswith("\t1")
+
+
+def test_cpu_line_is_the_median_reading_against_the_target() -> None:
+    truth = Truth("a.jpg", "Tesco", None, Decimal("1.00"), "GBP")
+    readings = [reading(truth, read_cpu=s) for s in (0.5, 1.0, 4.0)]
+    readings.append(reading(truth, read_cpu=0.0, note="rejected: blurry"))  # read nothing: not counted
+
+    assert receipt_eval.cpu_line(readings) == (
+        "eval cpu reading_median=1.00s n=4 (one core) target<=2.5s: within"
+    )
+    assert receipt_eval.cpu_line([reading(truth, read_cpu=3.0)]).endswith(": OVER")
+
+
+def test_eval_preprocess_summary_compares_the_photos_with_the_originals() -> None:
+    truth = Truth("a.jpg", "Tesco", "2024-05-16", Decimal("1.00"), "GBP")
+    task = eval_preprocess.Task("mini", Path("a.jpg"), truth, "normal", 0)
+    right, wrong = reading(truth, total=Decimal("1.00")), reading(truth, total=Decimal("2.00"))
+    rows = [
+        {"task": task, "flat": right, "photo": wrong, "preprocessed": right},
+        {"task": task, "flat": right, "photo": wrong, "preprocessed": wrong},
+    ]
+
+    assert eval_preprocess.summary_line("mini", rows) == (
+        "eval-preprocess set=mini n=2 total flat=1.00 photo=0.00 preprocessed=0.50 ratio=0.50"
+        " date flat=0.00 photo=0.00 preprocessed=0.00 ratio=-"
+    )

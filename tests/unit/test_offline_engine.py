@@ -124,6 +124,15 @@ def test_cyrillic_page_is_read_with_the_russian_model() -> None:
     assert tesseract.read_receipt(_png(_printed(CYRILLIC))).total == Decimal("342.90")
 
 
+def test_cyrillic_page_is_read_in_both_layouts_and_a_latin_page_once() -> None:
+    cyrillic = tesseract.ocr_text(_png(_printed(CYRILLIC)))
+    latin = tesseract.ocr_text(_png(_printed(LATIN)))
+
+    # psm 3's reading, then psm 6's: every line of the receipt is there twice.
+    assert cyrillic.upper().count("ИТОГО") == 2
+    assert latin.count("SUMME") == 1
+
+
 def test_latin_page_keeps_its_latin_letters() -> None:
     text = tesseract.ocr_text(_png(_printed(LATIN)))
     assert tesseract.cyrillic_share(text) < tesseract.CYRILLIC_MAYBE

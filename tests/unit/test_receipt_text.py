@@ -400,3 +400,57 @@ def test_month_name_and_day_first_dates(line: str) -> None:
 def test_a_header_address_is_not_the_name() -> None:
     text = "NO. 53, JALAN BESAR, 45600 BATANG\nABC HARDWARE TRADING\nNAIL 1.00\nTOTAL 1.00\n"
     assert parse_receipt_text(text).merchant.name == "ABC HARDWARE TRADING"
+
+
+def test_card_slip_amount_line_with_edge_noise_supports_the_total() -> None:
+    # A phone photo: the total line misread, the slip's "Amount £x" with marks from the paper's edge.
+    text = "LIDL\nBananas 0.79 A\nMilk 1.10 A\nЧО...” “ 28.64\nECARD 227 = ^ 28:64\n\\ о Amount £28.64 р \\\n"
+    assert parse_receipt_text(text).total == Decimal("28.64")
+    # It outvotes a total line read one digit wrong.
+    text = "LIDL\nBananas 0.79 A\nTOTAL 20.96\nCARD 20.36\nAmount £20.36\n"
+    assert parse_receipt_text(text).total == Decimal("20.36")
+
+
+def test_paid_amount_is_cash_given_not_the_total() -> None:
+    text = "SHOP SDN BHD\nPEN 159.00\nTotal Amount: 159.00\nPaid Amount : 200.00\nChange : 41.00\n"
+    assert parse_receipt_text(text).total == Decimal("159.00")
+
+
+def test_a_total_word_whose_amount_is_on_the_next_line() -> None:
+    text = "МАГАЗИН\nМЫЛО *2=38.00\nШАМПУНЬ =436.70\nВСЕГО:\n1 =474.70 =\nСДАЧА =25.30\n"
+    assert parse_receipt_text(text).total == Decimal("474.70")
+
+
+def test_a_full_date_after_a_number_and_a_space() -> None:
+    assert parse_receipt_text("SHOP\nORD #07 -REG #19- 10/03/2018 17:24:07\n").date == "2018-03-10"
+
+
+def test_month_name_misread_in_cyrillic_letters() -> None:
+    assert parse_receipt_text("SHOP\n12 Маг 2018 18:19\nTOTAL RM8.20\n").date == "2018-03-12"
+
+
+@pytest.mark.parametrize(
+    ("header", "chain"),
+    [
+        ("Enter survey: lid].co.uk/haveyoursay", "LIDL"),
+        ("Enter survey: 1idl.co.uk/haveyoursay", "LIDL"),
+        ("www. marksandspencer .com", "Marks & Spencer"),
+    ],
+)
+def test_chain_names_with_l_read_as_other_marks(header: str, chain: str) -> None:
+    assert parse_receipt_text(f"LON-Fulwell\n{header}\nTEA 2.50\nTOTAL 2.50\n").merchant.name == chain
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("MR. D.I.Y. SON BHD\n(CO.REG :704427-T )", "MR. D.I.Y. SON BHD"),  # short words only
+        ("99 SPEED MART S/B (519537-X)\nLOT P.T. 2811, JALAN ANGSA", "99 SPEED MART S/B (519537-X)"),
+        ("ö IF ag и .\nUNIHAKKA INTERNATIONAL SDN BHD", "UNIHAKKA INTERNATIONAL SDN BHD"),  # "ag" alone
+    ],
+)
+def test_company_line_with_short_words_or_a_registration_number(header: str, name: str) -> None:
+    assert (
+        parse_receipt_text(f"{header}\nKAWASAN PERINDUSTRIAN BALAKONG\nPEN 9.90\nTOTAL 9.90\n").merchant.name
+        == name
+    )

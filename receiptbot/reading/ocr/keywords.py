@@ -152,6 +152,7 @@ CHAINS: dict[str, tuple[str, ...]] = {
     "Walgreens": ("walgreens",),
     "CVS": ("cvs pharmacy", "cvs.com"),
     "Tesco": ("tesco",),
+    "Marks & Spencer": ("marks & spencer", "marksandspencer", "marks and spencer"),
     "Sainsbury's": ("sainsbury",),
     "Asda": ("asda",),
     "Morrisons": ("morrisons",),

@@ -42,12 +42,17 @@ from receiptbot.reading.ocr.keywords import (
     TOTAL_WORDS,
 )
 
+# The amount line of a card slip: "EUR 15,69", "Amount £28.64" (a bare "1,99" is not one).
 _SLIP_AMOUNT = re.compile(
-    r"(?:EUR|EURO|€|USD|\$|RUB|РУБ\.?|₽|£|GBP)[ :.=_]*[-\d., ]+|[-\d., ]+ ?(?:EUR|€|РУБ\.?|₽)"
+    r"(?:AMOUNT[ :]*)?"
+    r"(?:(?:EUR|EURO|€|USD|\$|RUB|РУБ\.?|₽|£|GBP)[ :.=_]*[-\d., ]+|[-\d., ]+ ?(?:EUR|€|РУБ\.?|₽))"
 )
+# A photo's line often starts or ends in a mark or two read from the table or the paper's edge.
+_EDGE_NOISE = re.compile(r"^(?:[^\w\d€£$₽]{1,2} |\w )+|(?: [^\w\d€£$₽]{1,2}| \w)+$")
 
 # Cyrillic letters OCR puts into Latin words (and back), when a model for each script runs.
-_CYR_TO_LAT = str.maketrans("АВЕКМНОРСТУХаеорсух", "ABEKMHOPCTYXaeopcyx")
+# One way only, Cyrillic to Latin, also г/r and п/n: "Маг" is a misread "Mar".
+_CYR_TO_LAT = str.maketrans("АВЕКМНОРСТУХаеорсухгп", "ABEKMHOPCTYXaeopcyxrn")
 _LAT_TO_CYR = str.maketrans("ABEKMHOPCTYXaeopcyx", "АВЕКМНОРСТУХаеорсух")
 
 # Letters that OCR (of Cyrillic above all) reads in place of digits: З/3, О/0, Б/6.
@@ -66,8 +71,10 @@ _AMOUNT = re.compile(r"(?<![\d.,])(-?\d{1,6}) ?[.,] ?(\d{2})(\d?)(?![\d%])")
 _AMOUNT_GROUPED = re.compile(r"(?<![\d.,])(-?\d{1,3}(?:[ \u00a0]\d{3})+)[.,](\d{2})(?![\d%])")
 # A date is not part of a longer chain of numbers ("47/04- 1.04.20" is no 2004-01-04 or 2020-04-01).
 _NO_NUMBER_BEFORE = r"(?<!\d)(?<!\d[./,-])(?<!\d[./,-] )"
+# A full date with a four-digit year may follow a number and a space ("REG #19- 10/03/2018").
 _DATE_DMY = re.compile(
-    _NO_NUMBER_BEFORE + r"(\d{1,2}) ?[./,-] ?(\d{1,2}) ?[./,-] ?((?:19|20)\d{2}|\d{2})"
+    r"(?<!\d)(?<!\d[./,-])(?:(?<!\d[./,-] )|(?=\d{1,2} ?[./,-] ?\d{1,2} ?[./,-] ?(?:19|20)\d{2}))"
+    r"(\d{1,2}) ?[./,-] ?(\d{1,2}) ?[./,-] ?((?:19|20)\d{2}|\d{2})"
     r"(?!\d|[./,-]\d)"
 )
 # OCR drops a dot now and then ("24 04.2020", "24.04 20 13:42"): one separator may be a space,
@@ -77,6 +84,10 @@ _DATE_LOOSE = re.compile(
     + r"(?<![.,])(\d{1,2})([ ./,-]{1,2})(\d{1,2})([ ./,-]{1,2})((?:19|20)\d{2}|\d{2})(?![\d.,])"
     r"( +[0-2]?\d:[0-5]\d)?"
 )
+# What OCR reads for an "l" beside letters ("1idl.co.uk", "Lid]"): for finding chain names.
+_L_LOOKALIKE = re.compile(r"(?<=[a-z])[1|\]!]|[1|\[](?=[a-z])")
+_COMPANY_WORD_PARTS = frozenset(part for words in COMPANY_WORDS for part in words.replace(".", "").split())
+_PARENTHESES = re.compile(r"\([^)]*\)?")
 _DATE_WORD = re.compile(r"DATUM|DATE|ДАТА")
 # "05 MAR 2018", "5 March 2018", "15 января 2024", "MAR 05, 2018" (on the upper-case text).
 _MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")[A-ZÄА-ЯЁ]{0,6}\.?"
@@ -251,8 +262,8 @@ def _kind(line: _Line) -> str:
         return "total"
     if card:
         return "card"
-    if _SLIP_AMOUNT.fullmatch(up.strip()):
-        return "bare"  # "EUR 15,69" alone: the amount line of a card slip (a bare "1,99" is not)
+    if _SLIP_AMOUNT.fullmatch(_EDGE_NOISE.sub("", up.strip())):
+        return "bare"  # "EUR 15,69" alone: the amount line of a card slip
     return "item"
 
 
@@ -267,10 +278,15 @@ def _total_votes(lines: list[_Line], items: list[Item]) -> Counter[Decimal]:
     # Weights: four per independent line; the receipt's own first total line one more (it wins
     # a tie), the first total after a rounding line two more (the one before was not paid), the
     # tax table's total row half (it is often a column sum, not the total).
+    total_above = False  # a total's word whose amount OCR put on the next line ("ВСЕГО:" / "=474.70")
     for line in lines:
         if not line.amounts:
+            total_above = _kind(line) == "total"
             continue
         kind, last = _kind(line), line.amounts[-1]
+        if kind == "item" and total_above:
+            kind = "total"
+        total_above = False
         if kind == "total" and last > 0:
             due = _has_word(line.upper, AMOUNT_DUE_WORDS)
             votes[last] += 4 + first_total + 2 * rounded + 3 * due
@@ -356,7 +372,7 @@ def _merchant(lines: list[_Line]) -> str | None:
     """A chain named in the header, read exactly or nearly; else the company named in the header
     (ООО «…», "… SDN BHD"); else a chain named anywhere (a footer's "Aldi GmbH & Co. KG"); else
     the header's first line that reads like a name."""
-    folded = [fold_name(line.text) for line in lines]
+    folded = [_L_LOOKALIKE.sub("l", fold_name(line.text)) for line in lines]
     # The header is what stands above the first priced line.
     header = max(next((i for i, line in enumerate(lines) if line.amounts), len(lines)), 3)
     return (
@@ -377,7 +393,7 @@ def _company_line(lines: list[_Line]) -> str | None:
             form = next(f for f, ocr in _LEGAL_FORM_OCR.items() if re.fullmatch(ocr, match[1]))
             qualifier = f"{match[2]} " if match[2] else ""
             return f'{form} {qualifier}"{match[3]}"' if match[3] else f"{form} {qualifier}{match[4]}"
-        if _has_word(line.upper, COMPANY_WORDS) and _reads_like_a_name(line):
+        if _has_word(line.upper, COMPANY_WORDS) and _reads_like_a_name(line, company=True):
             return line.text.strip(" |-_=.,:;'‘’\"")
     return None
 
@@ -432,14 +448,20 @@ def _first_name_line(lines: list[_Line]) -> str | None:
     return None
 
 
-def _reads_like_a_name(line: _Line) -> bool:
+def _reads_like_a_name(line: _Line, company: bool = False) -> bool:
     """Mostly letters, a word of four letters or more, no amount, no word of an address, phone,
-    tax id or heading."""
-    letters = len(_LAT.findall(line.text)) + len(_CYR.findall(line.text))
-    words = re.findall(r"[A-ZÄÖÜА-ЯЁ0-9.]+", line.upper)
-    if line.amounts or letters < 0.7 * len(line.text.replace(" ", "")):
+    tax id or heading. A company's line (its legal form says it is a name) may have short words
+    only ("MR. D.I.Y. SDN BHD") and its registration number in parentheses ("(519537-X)")."""
+    text = _PARENTHESES.sub(" ", line.text) if company else line.text
+    letters = len(_LAT.findall(text)) + len(_CYR.findall(text))
+    words = re.findall(r"[A-ZÄÖÜА-ЯЁ0-9.]+", text.upper())
+    if line.amounts or letters < 0.7 * len(text.replace(" ", "")):
         return False
-    if not re.search(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]{4}", line.text):
+    if company:  # a word of three letters or more besides the legal form: "ag" alone is no name
+        named = [w for w in re.findall(r"[A-ZÄÖÜА-ЯЁ/]{3,}", text.upper()) if w not in _COMPANY_WORD_PARTS]
+        if not named:
+            return False
+    elif not re.search(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]{4}", text):
         return False
     return not any(w.strip(".") in NOT_NAME_WORDS or w.endswith(STREET_ENDINGS) for w in words)
 
