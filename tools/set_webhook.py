@@ -2,7 +2,9 @@
 
 Calls the Bot API's setWebhook with the function URL (the Terraform output `webhook_url`, or
 WEBHOOK_URL), the secret token Telegram will send in X-Telegram-Bot-Api-Secret-Token, the
-update kinds the bot handles and a connection limit; then prints getWebhookInfo. The bot
+update kinds the bot handles and a connection limit; then prints getWebhookInfo. It also sets the
+bot's profile in English (the default) and Russian: the command menu (setMyCommands), the text of
+an empty chat (setMyDescription) and of the bot's profile (setMyShortDescription). The bot
 token is read from the environment (receiptbot.settings) and never printed: the Bot API client's
 errors never carry the URL, which contains it.
 
@@ -20,6 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from receiptbot.bot.texts import RUSSIAN_READERS, TEXTS
 from receiptbot.config import load_settings
 from receiptbot.telegram.api import BotApi
 from receiptbot.telegram.errors import TelegramError
@@ -28,6 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
+MENU = ("start", "month", "export", "help", "delete")  # the command menu, in this order
+# Telegram's language_code -> the texts' language; "" is every language without its own profile.
+PROFILE_LANGUAGES = {"": "en"} | {code: "ru" for code in RUSSIAN_READERS}
 
 
 class SetupError(Exception):
@@ -61,6 +67,18 @@ def call(bot: BotApi, method: str, **params: Any) -> Any:
         raise SetupError(str(exc)) from None
 
 
+def set_profile(bot: BotApi) -> None:
+    """The command menu and the descriptions, per language the bot answers in."""
+    for code, language in PROFILE_LANGUAGES.items():
+        scope = {"language_code": code} if code else {}
+        commands = [{"command": name, "description": TEXTS[f"cmd_{name}"][language]} for name in MENU]
+        call(bot, "setMyCommands", commands=commands, **scope)
+        call(bot, "setMyDescription", description=TEXTS["bot_description"][language], **scope)
+        call(
+            bot, "setMyShortDescription", short_description=TEXTS["bot_short_description"][language], **scope
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Register the deployed webhook with Telegram.")
     parser.add_argument("--tf-dir", type=Path, default=Path("infra/terraform/examples/simple"))
@@ -84,6 +102,9 @@ def main() -> int:
             max_connections=int(os.environ.get("MAX_CONNECTIONS", "40")),
             drop_pending_updates=os.environ.get("DROP_PENDING_UPDATES", "") == "1",
         )
+        set_profile(bot)
+        languages = ", ".join(code or "default" for code in PROFILE_LANGUAGES)
+        print(f"bot profile: the command menu and descriptions set for {languages}")
         info = call(bot, "getWebhookInfo")
         print(
             f"setWebhook: ok, url={info.get('url')} pending_update_count={info.get('pending_update_count')}"

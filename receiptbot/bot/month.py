@@ -14,7 +14,7 @@ from typing import Any
 from babel.dates import format_date
 
 from receiptbot.bot import buttons
-from receiptbot.bot.card import category_name, money
+from receiptbot.bot.card import category_name, money, plural
 from receiptbot.bot.texts import Language, text
 from receiptbot.cloud import records
 from receiptbot.cloud.records import Record
@@ -41,36 +41,57 @@ def totals(month_records: list[Record]) -> dict[str, Decimal]:
     return sums
 
 
-def _totals_text(sums: dict[str, Decimal]) -> str:
-    return ", ".join(money(amount, currency) for currency, amount in sorted(sums.items())) or "—"
+def _totals_text(sums: dict[str, Decimal], language: Language) -> str:
+    return ", ".join(money(amount, currency, language) for currency, amount in sorted(sums.items())) or "—"
 
 
-def month_line(chat_id: int, month: str | None, language: Language) -> str | None:
-    """The card's last line: what this chat spent in the receipt's month so far."""
+def month_line(chat_id: int, month: str | None, language: Language, user_id: int | None = None) -> str | None:
+    """The card's last line: what the sender spent in the receipt's month so far (in a private
+    chat the sender is the chat)."""
     if month is None:
         return None
-    counted = [r for r in records.of_chat(chat_id, month) if r.counted]
-    return escape(text("card_month", language, totals=_totals_text(totals(counted)), count=len(counted)))
+    counted = [r for r in records.of_chat(chat_id, month, user_id) if r.counted]
+    return escape(
+        text(
+            "card_month",
+            language,
+            month=month_name(month, language),
+            totals=_totals_text(totals(counted), language),
+            receipts=plural("receipts", len(counted), language),
+        )
+    )
+
+
+def month_name(month: str, language: Language) -> str:
+    """ "январь 2024" / "January 2024", as it reads inside a sentence."""
+    year, number = map(int, month.split("-"))
+    return format_date(dt.date(year, number, 1), "LLLL yyyy", locale=language)
 
 
 def month_title(month: str, language: Language) -> str:
-    year, number = map(int, month.split("-"))
-    name = format_date(dt.date(year, number, 1), "LLLL yyyy", locale=language)
+    name = month_name(month, language)
     return name[:1].upper() + name[1:]
 
 
-def summary(chat_id: int, month: str, user_id: int, language: Language) -> tuple[str, dict[str, Any]]:
-    """The month's message and its ◀ ▶ keyboard (pressable by the user who asked)."""
-    counted = [r for r in records.of_chat(chat_id, month) if r.counted]
+def summary(
+    chat_id: int, month: str, user_id: int, language: Language, own: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The month's message and its ◀ ▶ keyboard (pressable by the user who asked). ``own``: only
+    that user's receipts (in a group, each member's receipts are their own)."""
+    counted = [r for r in records.of_chat(chat_id, month, user_id if own else None) if r.counted]
     lines = [f"📅 <b>{escape(month_title(month, language))}</b>"]
     if not counted:
         lines.append(text("month_empty", language))
     else:
-        lines.append(f"{text('month_total', language)}: <b>{escape(_totals_text(totals(counted)))}</b>")
-        lines.append(text("month_count", language, count=len(counted)))
+        lines.append(
+            f"{text('month_total', language)}: <b>{escape(_totals_text(totals(counted), language))}</b>"
+        )
+        lines.append(escape(plural("receipts", len(counted), language)))
         lines += ["", f"<b>{text('month_by_category', language)}</b>"]
         for category, sums in sorted(by_category(counted).items(), key=lambda c: -sum(c[1].values())):
-            lines.append(f"{escape(category_name(category, language))}: {escape(_totals_text(sums))}")
+            lines.append(
+                f"{escape(category_name(category, language))}: {escape(_totals_text(sums, language))}"
+            )
     keyboard = buttons.keyboard(
         [
             buttons.button(f"◀ {month_title(shift(month, -1), language)}", "mon", shift(month, -1), user_id),

@@ -1,4 +1,7 @@
-"""The preprocess step: raw photo in, clean image out, next event published.
+"""The preprocess step: raw photo (or PDF) in, clean image out, next event published.
+
+A PDF's first pages are rendered and prepared like a photo; its text layer, when it has one,
+travels in the event (an e-receipt's text needs no OCR), and so does a bill's payment QR code.
 
 The work is deterministic: a redelivered event computes the same image and fiscal QR code from
 the same photo, so the create-only write keeps whichever copy came first and both publish the
@@ -10,6 +13,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import cv2
+import numpy as np
 from google.api_core import exceptions as gexc
 
 from receiptbot import contract, layout
@@ -19,7 +24,8 @@ from receiptbot.bot.texts import text
 from receiptbot.cloud import pubsub, storage
 from receiptbot.config import settings
 from receiptbot.contract import ReceiptPreprocessed, ReceiptUploaded
-from receiptbot.reading import imaging
+from receiptbot.reading import imaging, pdf
+from receiptbot.reading.imaging.qr import QRCodes, find_qr_codes
 from receiptbot.telegram.api import bot
 from receiptbot.telegram.errors import TelegramError
 
@@ -27,6 +33,7 @@ settings()  # read at import: a bad variable stops the instance at cold start, n
 
 # imaging's rejection reasons are the user's text keys, but for this one.
 REASON_TEXTS = {"not_image": "not_an_image"}
+MAX_TEXT_LAYER = 20_000  # characters of a PDF's text carried in the event: a receipt has ~2,000
 
 
 def handle_event(data: Any) -> None:
@@ -43,15 +50,17 @@ def handle_event(data: Any) -> None:
     except gexc.NotFound:
         log.error("preprocess: raw photo is gone, dropped", receipt_id=event.receipt_id)
         return
+    reader = "gemini" if s.gemini_enabled else "tesseract"
+    text_layer, codes = None, QRCodes()
     try:
-        prepared = imaging.prepare(
-            raw,
-            reader="gemini" if s.gemini_enabled else "tesseract",
-            max_bytes=s.max_upload_bytes,
-            max_pixels=s.max_pixels,
-        )
-    except imaging.ImageRejected as rejected:
-        log.info("preprocess: photo rejected", receipt_id=event.receipt_id, reason=rejected.reason)
+        if pdf.is_pdf(raw):
+            prepared, text_layer, codes = prepare_pdf(raw, reader, s.max_upload_bytes, s.max_pixels)
+        else:
+            prepared = imaging.prepare(
+                raw, reader=reader, max_bytes=s.max_upload_bytes, max_pixels=s.max_pixels
+            )
+    except (imaging.ImageRejected, pdf.PdfRejected) as rejected:
+        log.info("preprocess: upload rejected", receipt_id=event.receipt_id, reason=rejected.reason)
         reason = REASON_TEXTS.get(rejected.reason, rejected.reason)
         answer_once(bot(), event, text(reason, event.language))
         return
@@ -60,16 +69,45 @@ def handle_event(data: Any) -> None:
         name = layout.processed_image(event.receipt_id)
         storage.create(s.work_bucket, name, prepared.jpeg, "image/jpeg")
     next_event = ReceiptPreprocessed(
-        **event.model_dump(), processed_object=name, fiscal_qr=prepared.fiscal_qr
+        **event.model_dump(),
+        processed_object=name,
+        fiscal_qr=prepared.fiscal_qr or codes.fiscal,
+        payment_qr=prepared.payment_qr or codes.payment,
+        text_layer=text_layer,
     )
     pubsub.publish(s.project, s.topic_preprocessed, next_event)
     log.info(
         "preprocess: done",
         receipt_id=event.receipt_id,
         seconds=round(time.monotonic() - started, 3),
-        fiscal_qr=prepared.fiscal_qr is not None,
+        fiscal_qr=next_event.fiscal_qr is not None,
+        payment_qr=next_event.payment_qr is not None,
+        text_layer=text_layer is not None,
         qr_only_because=prepared.rejected,
     )
+
+
+def prepare_pdf(
+    raw: bytes, reader: str, max_bytes: int, max_pixels: int
+) -> tuple[imaging.PreparedImage, str | None, QRCodes]:
+    """A PDF's first pages, one under the other, prepared like a photo; its text layer (None for a
+    scan); and the QR codes on those pages. Raises PdfRejected or ImageRejected."""
+    if len(raw) > max_bytes:  # the photo's byte limit, before PDFium sees a byte
+        raise imaging.ImageRejected("too_large", f"{len(raw)} bytes")
+    content = pdf.read_pdf(raw)
+    pages = [
+        np.frombuffer(page.pixels, np.uint8).reshape(page.height, page.stride)[:, : page.width]
+        for page in content.pages
+    ]
+    width = max(page.shape[1] for page in pages)
+    stacked = np.vstack(
+        [np.pad(page, ((0, 0), (0, width - page.shape[1])), constant_values=255) for page in pages]
+    )
+    codes = find_qr_codes(stacked)
+    png = cv2.imencode(".png", stacked, [cv2.IMWRITE_PNG_COMPRESSION, 1])[1].tobytes()
+    prepared = imaging.prepare(png, reader=reader, max_bytes=len(png), max_pixels=max_pixels)
+    text_layer = content.text[:MAX_TEXT_LAYER] if content.text else None
+    return prepared, text_layer, codes
 
 
 def show_typing(event: ReceiptUploaded) -> None:

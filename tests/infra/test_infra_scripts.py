@@ -84,7 +84,18 @@ def test_set_webhook_registers_url_secret_and_update_kinds(bot_api: tuple[Telegr
     standin, url = bot_api
     done = _set_webhook(url, DROP_PENDING_UPDATES="1", MAX_CONNECTIONS="20")
     assert done.returncode == 0, done.stderr
-    assert [c["method"] for c in standin.calls] == ["setWebhook", "getWebhookInfo"]
+    profile = ["setMyCommands", "setMyDescription", "setMyShortDescription"]
+    assert [c["method"] for c in standin.calls] == ["setWebhook", *profile * 4, "getWebhookInfo"]
+    by_language = {(c["method"], c["params"].get("language_code")): c["params"] for c in standin.calls}
+    assert [c["command"] for c in by_language["setMyCommands", None]["commands"]] == [
+        "start", "month", "export", "help", "delete",
+    ]  # fmt: skip
+    assert by_language["setMyCommands", "ru"]["commands"][1]["description"] == "Траты за месяц"
+    assert by_language["setMyShortDescription", "ru"]["short_description"].startswith("Учёт расходов")
+    assert (
+        by_language["setMyDescription", "kk"]["description"]
+        == by_language["setMyDescription", "ru"]["description"]
+    )
     assert standin.webhook == {
         "url": "https://fn.example/",
         "secret_token": SECRET,

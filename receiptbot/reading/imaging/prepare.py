@@ -33,8 +33,9 @@ from receiptbot.reading.imaging.document import (
 )
 from receiptbot.reading.imaging.layout import _even_light, _layout, _sharpness, _stretch_contrast
 from receiptbot.reading.imaging.pixels import _percentile, _resize_long
-from receiptbot.reading.imaging.qr import find_fiscal_qr
+from receiptbot.reading.imaging.qr import find_qr_codes
 from receiptbot.reading.imaging.rejection import ImageRejected
+from receiptbot.reading.payment_qr import PaymentQR
 
 READERS = ("gemini", "tesseract")
 
@@ -67,6 +68,7 @@ class PreparedImage:
     height: int
     fiscal_qr: FiscalQR | None
     rejected: str | None = None
+    payment_qr: PaymentQR | None = None
 
 
 def prepare(data: bytes, reader: str, *, max_bytes: int, max_pixels: int) -> PreparedImage:
@@ -79,17 +81,30 @@ def prepare(data: bytes, reader: str, *, max_bytes: int, max_pixels: int) -> Pre
         raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
     header = _read_header(data, max_bytes, max_pixels)
     gray = _decode(data, header, _DECODE_MIN_LONG[reader])
-    fiscal_qr = find_fiscal_qr(gray)
+    codes = find_qr_codes(gray)
     try:
         out = _receipt_image(gray, header, reader)
     except ImageRejected as rejected:
-        if fiscal_qr is None:
+        if not codes:
             raise
-        return PreparedImage(jpeg=None, width=0, height=0, fiscal_qr=fiscal_qr, rejected=rejected.reason)
+        return PreparedImage(
+            jpeg=None,
+            width=0,
+            height=0,
+            fiscal_qr=codes.fiscal,
+            payment_qr=codes.payment,
+            rejected=rejected.reason,
+        )
     ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY])
     if not ok:  # pragma: no cover - encoding a valid uint8 image does not fail
         raise RuntimeError("JPEG encoding failed")
-    return PreparedImage(jpeg=jpeg.tobytes(), width=out.shape[1], height=out.shape[0], fiscal_qr=fiscal_qr)
+    return PreparedImage(
+        jpeg=jpeg.tobytes(),
+        width=out.shape[1],
+        height=out.shape[0],
+        fiscal_qr=codes.fiscal,
+        payment_qr=codes.payment,
+    )
 
 
 def _receipt_image(gray: np.ndarray, header: _Header, reader: str) -> np.ndarray:
