@@ -2,11 +2,13 @@
 
 It serves the methods the bot calls (getFile, the file download, sendMessage,
 editMessageText, editMessageReplyMarkup, deleteMessage, sendChatAction, sendDocument,
-answerCallbackQuery, setWebhook,
+answerCallbackQuery, getMe, getChatMember, setWebhook,
 getWebhookInfo) with
 Telegram's error shape (`ok`, `error_code`, `description`, `parameters.retry_after`), and
 records every chat so tests and the demo can read what the user was sent.
-Control endpoints under /_standin/ let a test upload files and script failures.
+Control endpoints under /_standin/ let a test upload files, script failures and name a group's
+admins (getChatMember answers "administrator" for them, "member" for anyone else). A negative
+chat id is a group, as Telegram's are.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,7 +24,7 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 
-from receiptbot.telegram.limits import MAX_TEXT_LENGTH
+from receiptbot.telegram.limits import MAX_TEXT_LENGTH, length
 
 
 @dataclass
@@ -38,6 +41,9 @@ class BotMessage:
     edited_at: float | None = None  # time.time() of the last edit
 
 
+USERNAME = "receipt_standin_bot"
+
+
 class TelegramStandIn:
     def __init__(self, token: str):
         self.token = token
@@ -51,6 +57,7 @@ class TelegramStandIn:
         # "description", optional "retry_after"), a slow answer ("delay_seconds"), or both.
         self.failures: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] = {}
+        self.admins: dict[int, set[int]] = {}  # per group chat id, the user ids that administer it
         self._ids = itertools.count(1000)
         self._files = itertools.count(1)
         self.app = self._build_app()
@@ -122,7 +129,7 @@ class TelegramStandIn:
             text = str(params.get("text", ""))
             if not text.strip():
                 return error(400, "Bad Request: message text is empty")
-            if len(text) > MAX_TEXT_LENGTH:
+            if length(text) > MAX_TEXT_LENGTH:
                 return error(400, "Bad Request: message is too long")
             reply = params.get("reply_parameters") or {}
             message = self._new_message(
@@ -141,7 +148,7 @@ class TelegramStandIn:
                 if message is None:
                     return error(400, "Bad Request: message to edit not found")
                 text = str(params.get("text", ""))
-                if len(text) > MAX_TEXT_LENGTH:
+                if length(text) > MAX_TEXT_LENGTH:
                     return error(400, "Bad Request: MESSAGE_TOO_LONG")
                 if text == message.text:
                     return error(
@@ -203,7 +210,34 @@ class TelegramStandIn:
             info = {"url": self.webhook.get("url", ""), "pending_update_count": 0}
             return jsonify({"ok": True, "result": info})
 
+        def get_me(_params):
+            user = {"id": 1, "is_bot": True, "first_name": "Receipt bot", "username": USERNAME}
+            return jsonify({"ok": True, "result": user})
+
+        def get_chat_member(params):
+            chat_id, user_id = int(params.get("chat_id", 0)), int(params.get("user_id", 0))
+            if chat_id > 0:
+                status = "member" if chat_id == user_id else "left"
+            else:
+                with self.lock:
+                    status = "administrator" if user_id in self.admins.get(chat_id, ()) else "member"
+            return jsonify({"ok": True, "result": {"user": {"id": user_id}, "status": status}})
+
         def ok(_params):
+            return jsonify({"ok": True, "result": True})
+
+        def set_my_profile(params):
+            """setMyCommands / setMyDescription / setMyShortDescription, checked against the Bot API's
+            limits (what was set is in ``calls``)."""
+            commands = params.get("commands")
+            if commands is not None and not (
+                len(commands) <= 100
+                and all(re.fullmatch(r"[a-z0-9_]{1,32}", c.get("command", "")) for c in commands)
+                and all(1 <= len(c.get("description", "")) <= 256 for c in commands)
+            ):
+                return error(400, "Bad Request: invalid bot commands")
+            if len(params.get("description", "")) > 512 or len(params.get("short_description", "")) > 120:
+                return error(400, "Bad Request: description is too long")
             return jsonify({"ok": True, "result": True})
 
         handlers = {
@@ -215,8 +249,13 @@ class TelegramStandIn:
             "sendChatAction": ok,
             "answerCallbackQuery": answer_callback_query,
             "editMessageReplyMarkup": edit_message_reply_markup,
+            "getMe": get_me,
+            "getChatMember": get_chat_member,
             "setWebhook": set_webhook,
             "getWebhookInfo": get_webhook_info,
+            "setMyCommands": set_my_profile,
+            "setMyDescription": set_my_profile,
+            "setMyShortDescription": set_my_profile,
         }
 
         @app.get("/file/bot<token>/photos/<file_id>.jpg")
@@ -230,7 +269,7 @@ class TelegramStandIn:
         def upload():
             return jsonify({"file_id": self.add_file(request.get_data())})
 
-        @app.get("/_standin/chats/<int:chat_id>")
+        @app.get("/_standin/chats/<int(signed=True):chat_id>")
         def chat(chat_id: int):
             return jsonify([{k: v for k, v in m.items()} for m in self.chat(chat_id)])
 
@@ -243,6 +282,13 @@ class TelegramStandIn:
         def add_failure():
             with self.lock:
                 self.failures.append({"count": 1, "retry_after": None, **request.get_json()})
+            return jsonify({"ok": True})
+
+        @app.post("/_standin/admins")
+        def set_admins():
+            body = request.get_json()
+            with self.lock:
+                self.admins[int(body["chat_id"])] = {int(u) for u in body["user_ids"]}
             return jsonify({"ok": True})
 
         @app.get("/_standin/callback_answers")
@@ -274,7 +320,7 @@ class TelegramStandIn:
         return {
             "message_id": message.message_id,
             "date": int(message.at),
-            "chat": {"id": message.chat_id, "type": "private"},
-            "from": {"id": 1, "is_bot": True, "first_name": "Receipt bot"},
+            "chat": {"id": message.chat_id, "type": "private" if message.chat_id > 0 else "group"},
+            "from": {"id": 1, "is_bot": True, "first_name": "Receipt bot", "username": USERNAME},
             "text": message.text,
         }

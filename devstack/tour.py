@@ -19,11 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from pydantic import SecretStr
 
 from devstack.stack import REPO, LocalStack, StackConfig
 from devstack.user import TelegramUser, plain
 from receiptbot.cloud import records, storage
 from receiptbot.config import settings
+from receiptbot.telegram.api import BotApi
+from tests.documents import PAYMENT_QR, bill_scan, heic, scan_pdf, text_pdf
+from tests.synthetic import encode, qr_close_up, synthetic_scan
+from tools.set_webhook import set_profile
 
 SAMPLE = REPO / "samples" / "lidl_receipt.jpg"
 TOUR_CHAT = 424242
@@ -57,18 +62,37 @@ class Tour:
     def model_reads(self, reading: dict) -> None:
         requests.post(f"{self.stack.url('gemini')}/_standin/config", json={"answer": reading}, timeout=10)
 
-    def send_receipt(self, name: str, reading: dict, update: dict | None = None) -> dict:
+    def send_receipt(
+        self, name: str, reading: dict, update: dict | None = None, user: TelegramUser | None = None
+    ) -> dict:
+        """The user (or ``user``, in a group) sends a receipt the model reads as ``reading``."""
+        user = user or self.user
         self.model_reads(reading)
-        sent = self.user.post(update or self.user.photo_update(self.photo))
-        card = self.user.wait_for_answer(sent.message_id, timeout=90)
-        self.cards[name] = card | {"update": sent.update}
+        sent = user.post(update or user.photo_update(self.photo))
+        card = user.wait_for_answer(sent.message_id, timeout=90)
+        self.cards[name] = card | {"update": sent.update, "chat_id": user.chat_id}
         return card
+
+    def group_member(self, user_id: int) -> TelegramUser:
+        """``user_id`` in the tour user's family group (a negative id, as Telegram's groups have)."""
+        return TelegramUser(
+            self.user.webhook_url,
+            self.user.telegram_url,
+            self.user.secret,
+            -self.user.chat_id,
+            user_id=user_id,
+        )
 
     def new_messages(self, after: float, count: int = 1) -> list[dict]:
         """The bot's messages sent since ``after`` (time.time()), oldest first, once there are ``count``."""
+        return self.new_messages_in(self.user, after, count)
+
+    @staticmethod
+    def new_messages_in(user: TelegramUser, after: float, count: int = 1) -> list[dict]:
+        """The bot's messages in ``user``'s chat since ``after``, oldest first, once there are ``count``."""
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            fresh = sorted((m for m in self.user.chat() if m["at"] > after), key=lambda m: m["message_id"])
+            fresh = sorted((m for m in user.chat() if m["at"] > after), key=lambda m: m["message_id"])
             if len(fresh) >= count:
                 return fresh
             time.sleep(0.05)
@@ -99,7 +123,7 @@ class Tour:
 
     def record(self, name: str) -> records.Record | None:
         card = self.cards[name]
-        return records.get(f"{self.user.chat_id}_{card['update']['message']['message_id']}")
+        return records.get(f"{card['chat_id']}_{card['update']['message']['message_id']}")
 
     # -- checking --------------------------------------------------------------------------
     def step(self, name: str, run: Callable[[], tuple[bool, str]]) -> None:
@@ -147,7 +171,7 @@ def run_tour(tour: Tour) -> None:
 
     def month() -> tuple[bool, str]:
         summary = t.command("/month")
-        ok = month_shows(summary["text"], "15.69 €", "350.00 ₽", "Receipts: 2", "Groceries", "Cafés")
+        ok = month_shows(summary["text"], "€15.69", "350.00\u00a0RUB", "2 receipts", "Groceries", "Cafés")
         before = summary["text"]
         edited = t.press(summary, "◀")
         ok = ok and edited["text"] != before and "No receipts" in edited["text"]
@@ -194,7 +218,7 @@ def run_tour(tour: Tour) -> None:
         record = t.record("cafe_again")
         summary = t.command("/month")
         ok = record is not None and not record.counted and "Already saved" in card["text"]
-        ok = ok and "Receipts: 3" in plain(summary["text"])
+        ok = ok and "3 receipts" in plain(summary["text"])
         kept = t.press(card, "Keep anyway")
         ok = ok and t.record("cafe_again").counted and "Keep anyway" not in str(kept["reply_markup"])
         t.press(kept, "Delete")
@@ -232,6 +256,199 @@ def run_tour(tour: Tour) -> None:
         ok = stranger_refused and not left and not photos and "deleted" in done["text"]
         return ok, f"a stranger's press refused; then no record, no photo left ({len(left)}, {len(photos)})"
 
+    family = t.group_member(t.user.chat_id)  # the tour user, admin of the family group
+    stranger = t.group_member(STRANGER)  # another member
+
+    def group_foreign_button_refused() -> tuple[bool, str]:
+        with t.stack.telegram.lock:
+            t.stack.telegram.admins[family.chat_id] = {family.user_id}
+        card = t.send_receipt("family", answer("Spar", "8.40", "EUR", "11:30", "groceries"), user=family)
+        before = len(t.stack.telegram.callback_answers)
+        stranger.press(family.message_by_id(card["message_id"]), "Delete")
+        alert = t.stack.telegram.callback_answers[before:]
+        ok = [a.get("show_alert") for a in alert] == [True] and "person it was shown to" in alert[0]["text"]
+        ok = ok and t.record("family") is not None
+        return ok, "in a group, another member's press on a card is refused with an alert; the record stays"
+
+    def group_admin_delete() -> tuple[bool, str]:
+        t.send_receipt("stranger", answer("Kiosk", "2.00", "EUR", "12:00", "cafes"), user=stranger)
+        before = time.time()
+        stranger.say("/delete")
+        offered = str(t.new_messages_in(stranger, before)[-1]["reply_markup"])
+        before = time.time()
+        family.say("/delete")
+        prompt = t.new_messages_in(family, before)[-1]
+        stranger.press(prompt, "everyone")  # not theirs: refused
+        kept = len(records.of_chat(family.chat_id)) == 2
+        family.press(prompt, "everyone")
+        photos = storage.names(settings().raw_bucket, f"raw/{family.chat_id}_")
+        ok = "everyone" not in offered and "mine" in offered and kept
+        ok = ok and records.of_chat(family.chat_id) == [] and not photos
+        return ok, "a member is offered 'delete mine' only; the admin's 'everyone's' empties the group"
+
+    def cap_notice_once() -> tuple[bool, str]:
+        s = settings()
+        capped = TelegramUser(t.user.webhook_url, t.user.telegram_url, t.user.secret, t.user.chat_id + 10**9)
+        t.model_reads(answer("Burst", "1.00", "EUR", "13:00", "other"))
+        sent = [capped.send_photo(t.photo) for _ in range(s.rate_limit_count + 3)]
+        over = [capped.replies_to(m.message_id) for m in sent[s.rate_limit_count :]]
+        told = [m["text"] for m in over[0]]
+        ok = len(told) == 1 and "faster than I can take them" in told[0] and "UTC" in told[0]
+        ok = ok and over[1:] == [[], []]
+        return ok, f"{s.rate_limit_count} receipts in, then one notice saying when, then silence"
+
+    def huge_amount_refused() -> tuple[bool, str]:
+        card = t.send_receipt("huge", answer("Injected", "1E+999999999", "EUR", "14:00", "other"))
+        after = t.send_receipt("after_huge", answer("LIDL", "3.10", "EUR", "14:05", "groceries"))
+        ok = t.record("huge") is None and "could not read a receipt" in card["text"]
+        ok = ok and t.record("after_huge") is not None and "3.10" in after["text"]
+        return ok, "a total of 1E+999999999 from the model is refused, and the next receipt is read"
+
+    # -- documents as they arrive, and proper Russian (the ru user shares the tour user's chat) ----
+    russian = TelegramUser(t.user.webhook_url, t.user.telegram_url, t.user.secret, t.user.chat_id, "ru")
+
+    def fiscal_code(document: int, minute: int, kind: int = 1) -> str:
+        """A fiscal QR code of 15.01.2024 18:<minute>, 1234.50, its own document (no duplicates)."""
+        return f"t=20240115T18{minute:02d}&s=1234.50&fn=9289000100123456&i={document}&fp=1234567890&n={kind}"
+
+    def shop_reading(day: str, minute: int, **extra: Any) -> dict:
+        return {
+            "document_type": "shop_receipt",
+            "merchant": {"name": 'ООО "Агроторг" Пятёрочка'},
+            "date": day,
+            "time": f"18:{minute:02d}",
+            "total": "1234.50",
+            "currency": "RUB",
+            "category": "groceries",
+            **extra,
+        }
+
+    bill_reading = {
+        "document_type": "utility_receipt",
+        "merchant": {"name": "ГБУ «Жилищник района Марьино»"},
+        "date": "2024-04-03",
+        "total": "6848.27",  # misread: the payment QR code says 6843.27
+        "currency": "RUB",
+        "payment": {"payee": "ГБУ «Жилищник района Марьино»", "account": "1234567890"},
+        "category": "utilities",
+    }
+
+    def send_file(name: str, reading: dict, data: bytes, mime_type: str) -> dict:
+        update = russian.document_update(data, mime_type, "receipt")
+        return t.send_receipt(name, reading, update, user=russian)
+
+    def pdf_text() -> tuple[bool, str]:
+        card = send_file(
+            "pdf_text",
+            shop_reading("2024-01-15", 30),
+            text_pdf(qr_text=fiscal_code(20001, 30)),
+            "application/pdf",
+        )
+        ok = t.record("pdf_text") is not None and card["text"].startswith("🧾 <b>Пятёрочка</b>")
+        return ok and "1\u00a0234,50\u00a0₽" in card["text"], "an e-receipt PDF (text layer, QR code): a card"
+
+    def pdf_scan() -> tuple[bool, str]:
+        card = send_file("pdf_scan", bill_reading, scan_pdf(bill_scan(PAYMENT_QR)), "application/pdf")
+        ok = t.record("pdf_scan") is not None and card["text"].startswith("<b>🏠 Квитанция ЖКХ")
+        return ok, "a scanned bill as a PDF: its page rendered and read, a utility card"
+
+    def heic_file() -> tuple[bool, str]:
+        card = send_file(
+            "heic", shop_reading("2024-01-15", 31), heic(synthetic_scan(fiscal_code(20002, 31))), "image/heic"
+        )
+        return t.record("heic") is not None and "15.01.2024, 18:31" in card[
+            "text"
+        ], "an iPhone HEIC sent as a file"
+
+    def utility_qr() -> tuple[bool, str]:
+        card = t.send_receipt(
+            "utility_qr", bill_reading, russian.photo_update(encode(bill_scan(PAYMENT_QR))), user=russian
+        )
+        lines = card["text"].splitlines()
+        ok = (
+            lines[0] == "<b>🏠 Квитанция ЖКХ за март 2024</b>"
+            and "<b>К оплате: 6\u00a0843,27\u00a0₽</b>" in lines
+        )
+        ok = ok and "Лицевой счёт: <code>1234567890</code>" in lines and "QR-кода для оплаты" in card["text"]
+        return (
+            ok,
+            "a bill's payment QR code: «за март 2024», К оплате 6 843,27 ₽ (misread 6 848,27), the account",
+        )
+
+    def fiscal_confirmed() -> tuple[bool, str]:
+        photo = russian.photo_update(encode(synthetic_scan(fiscal_code(20003, 32))))
+        card = t.send_receipt("fiscal_confirmed", shop_reading("2024-01-15", 32), photo, user=russian)
+        return "✅ сверено с QR-кодом" in card["text"] and "Проверьте" not in card[
+            "text"
+        ], "✅ сверено с QR-кодом"
+
+    def refund() -> tuple[bool, str]:
+        photo = russian.photo_update(encode(synthetic_scan(fiscal_code(20004, 33, kind=2))))
+        card = t.send_receipt("refund", shop_reading("2024-01-15", 33), photo, user=russian)
+        record = t.record("refund")
+        ok = record is not None and record.receipt.total == Decimal("-1234.50")
+        return ok and "↩️ Возврат: \u22121\u00a0234,50\u00a0₽" in card[
+            "text"
+        ], "n=2: ↩️ Возврат −1 234,50 ₽, money back"
+
+    def qr_only() -> tuple[bool, str]:
+        photo = russian.photo_update(encode(qr_close_up(fiscal_code(20005, 34), 900)))
+        calls = len(t.stack.gemini.requests)
+        card = t.send_receipt("qr_only", shop_reading("2024-01-15", 34), photo, user=russian)
+        ok = "15.01.2024, 18:34" in card["text"] and len(t.stack.gemini.requests) == calls
+        return ok, "a close-up of only the QR code: answered from the code, the model not asked"
+
+    def formatting_ru() -> tuple[bool, str]:
+        reading = shop_reading(
+            "2024-02-10",
+            5,
+            payment_method="card",
+            taxes=[{"rate": "НДС 20%", "amount": "205.75"}],
+            items=[{"name": "Молоко", "quantity": "2.00", "unit_price": "89.99", "amount": "179.98"}],
+        )
+        card = t.send_receipt("formatting_ru", reading, russian.photo_update(t.photo), user=russian)
+        lines = plain(card["text"]).splitlines()
+        expected = [
+            "🧾 Пятёрочка",
+            "ООО «Агроторг»",
+            "Дата: 10.02.2024, 18:05",
+            "Итого: 1\u00a0234,50\u00a0₽",
+            "• Молоко — 2 × 89,99\u00a0₽ = 179,98\u00a0₽",
+            "в т. ч. НДС 20\u00a0%: 205,75\u00a0₽",
+            "Оплата картой",
+            "Потрачено за февраль 2024: 1\u00a0234,50\u00a0₽ (1 чек)",
+        ]
+        missing = [line for line in expected if line not in lines]
+        return (
+            not missing,
+            f"ru: 1 234,50 ₽, 10.02.2024, 18:05, «в т. ч. НДС», «картой», brand first {missing or ''}",
+        )
+
+    def formatting_en() -> tuple[bool, str]:
+        reading = answer(
+            "LIDL", "15.69", "EUR", "09:30", "groceries", date="2024-02-11", payment_method="cash"
+        )
+        card = t.send_receipt("formatting_en", reading)
+        lines = plain(card["text"]).splitlines()
+        expected = ["Date: 11 Feb 2024, 09:30", "Total: €15.69", "Paid in cash"]
+        expected.append("Spent in February 2024: €15.69, 1,234.50\u00a0RUB (2 receipts)")
+        missing = [line for line in expected if line not in lines]
+        return not missing, f"en: €15.69, 11 Feb 2024, 09:30, 'Paid in cash', 2 receipts {missing or ''}"
+
+    def commands_menu() -> tuple[bool, str]:
+        before = len(t.stack.telegram.calls)
+        set_profile(BotApi(SecretStr(t.stack.bot_token), t.user.telegram_url))
+        calls = [(c["method"], c["params"]) for c in t.stack.telegram.calls[before:]]
+        menus = {
+            p.get("language_code", ""): [c["command"] for c in p["commands"]]
+            for m, p in calls
+            if m == "setMyCommands"
+        }
+        ru = next(p for m, p in calls if m == "setMyShortDescription" and p.get("language_code") == "ru")
+        ok = menus.get("") == menus.get("ru") == ["start", "month", "export", "help", "delete"]
+        ok = ok and ru["short_description"] == "Учёт расходов по фото чеков и квитанций ЖКХ"
+        return ok, "set-webhook's profile: the command menu and descriptions in en (default) and ru"
+
     for name, run in [
         ("receipts", receipts),
         ("month", month),
@@ -243,6 +460,20 @@ def run_tour(tour: Tour) -> None:
         ("export", export),
         ("delete_one", delete_one),
         ("delete_all", delete_all),
+        ("group_foreign_button_refused", group_foreign_button_refused),
+        ("group_admin_delete", group_admin_delete),
+        ("cap_notice_once", cap_notice_once),
+        ("huge_amount_refused", huge_amount_refused),
+        ("pdf_text", pdf_text),
+        ("pdf_scan", pdf_scan),
+        ("heic", heic_file),
+        ("utility_qr", utility_qr),
+        ("fiscal_confirmed", fiscal_confirmed),
+        ("refund", refund),
+        ("qr_only", qr_only),
+        ("formatting_ru", formatting_ru),
+        ("formatting_en", formatting_en),
+        ("commands_menu", commands_menu),
     ]:
         t.step(name, run)
 

@@ -40,13 +40,37 @@ class Sent:
 
 
 class TelegramUser:
-    def __init__(self, webhook_url: str, telegram_url: str, secret: str, chat_id: int, language: str = "en"):
+    """A user in a chat: their private chat with the bot (``chat_id`` is their id), or a group
+    (a negative ``chat_id``, as Telegram's are) where they are ``user_id``."""
+
+    def __init__(
+        self,
+        webhook_url: str,
+        telegram_url: str,
+        secret: str,
+        chat_id: int,
+        language: str = "en",
+        user_id: int | None = None,
+    ):
         self.webhook_url = webhook_url
         self.telegram_url = telegram_url
         self.secret = secret
         self.chat_id = chat_id
+        self.user_id = chat_id if user_id is None else user_id
         self.language = language
         self.session = requests.Session()
+
+    @property
+    def chat_object(self) -> dict[str, Any]:
+        if self.chat_id > 0:
+            return {"id": self.chat_id, "type": "private", "first_name": "Test"}
+        return {"id": self.chat_id, "type": "group", "title": "Family budget"}
+
+    def in_same_chat(self, user_id: int) -> TelegramUser:
+        """Another member of this user's group."""
+        return TelegramUser(
+            self.webhook_url, self.telegram_url, self.secret, self.chat_id, self.language, user_id
+        )
 
     def message(self, **content: Any) -> dict[str, Any]:
         return {
@@ -54,9 +78,9 @@ class TelegramUser:
             "message": {
                 "message_id": next(_message_ids),
                 "date": int(time.time()),
-                "chat": {"id": self.chat_id, "type": "private", "first_name": "Test"},
+                "chat": self.chat_object,
                 "from": {
-                    "id": self.chat_id,
+                    "id": self.user_id,
                     "is_bot": False,
                     "first_name": "Test",
                     "language_code": self.language,
@@ -122,7 +146,7 @@ class TelegramUser:
             content["reply_to_message"] = {
                 "message_id": reply_to,
                 "date": int(time.time()),
-                "chat": {"id": self.chat_id, "type": "private"},
+                "chat": self.chat_object,
                 "from": bot,
             }
         return self.post(self.message(**content))
@@ -134,7 +158,7 @@ class TelegramUser:
         found = [b for row in rows for b in row if label in b["text"]]
         if not found:
             raise LookupError(f"no button {label!r} under message {message['message_id']}: {rows}")
-        presser = self.chat_id if user_id is None else user_id
+        presser = self.user_id if user_id is None else user_id
         update = {
             "update_id": next(_update_ids),
             "callback_query": {
@@ -148,7 +172,7 @@ class TelegramUser:
                 "message": {
                     "message_id": message["message_id"],
                     "date": int(time.time()),
-                    "chat": {"id": self.chat_id, "type": "private"},
+                    "chat": self.chat_object,
                     "text": message["text"],
                 },
                 "chat_instance": "1",

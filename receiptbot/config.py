@@ -107,10 +107,16 @@ class Settings(BaseSettings):
     )
     rate_limit_count: PositiveInt = Field(20, alias="RATE_LIMIT_COUNT")
     rate_limit_window_seconds: PositiveInt = Field(600, alias="RATE_LIMIT_WINDOW_SECONDS")
+    # The cost caps (bot/ratelimit.py), receipts per UTC day: of one sender in any chat, of one chat
+    # whoever sends, and of the whole bot (about 2,500 Gemini tokens each, see the README).
+    user_daily_receipts: PositiveInt = Field(100, alias="USER_DAILY_RECEIPTS")
+    chat_daily_receipts: PositiveInt = Field(300, alias="CHAT_DAILY_RECEIPTS")
+    global_daily_receipts: PositiveInt = Field(10_000, alias="GLOBAL_DAILY_RECEIPTS")
     # Older than this, a claim was left by a crashed instance: above extract's 120 s timeout (the
     # longest a holder can live), and well inside the redelivery window of 7 attempts (~10 min).
     claim_timeout_seconds: PositiveInt = Field(150, alias="CLAIM_TIMEOUT_SECONDS")
     raw_retention_days: PositiveInt = Field(30, alias="RAW_RETENTION_DAYS")
+    failed_retention_days: PositiveInt = Field(30, alias="FAILED_RETENTION_DAYS")  # /help says it too
 
     @model_validator(mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from receiptbot import logs as log
 from receiptbot.reading.fiscal import FiscalQR
+from receiptbot.reading.payment_qr import PaymentQR
 
 
 class ReceiptUploaded(BaseModel):
@@ -38,6 +39,8 @@ class ReceiptPreprocessed(ReceiptUploaded):
 
     processed_object: str | None = None
     fiscal_qr: FiscalQR | None = None
+    payment_qr: PaymentQR | None = None  # a bill's ГОСТ Р 56042 payment QR code
+    text_layer: str | None = None  # a PDF's own text (an e-receipt's: exact, no OCR needed)
 
 
 class ExportRequested(BaseModel):

@@ -33,19 +33,16 @@ FAILED_PREFIX = "failed/"
 
 def failed_photo(rid: str) -> str:
     """Dead-lettered receipts are kept here (outside raw/, so lifecycle deletion spares them)."""
-    return f"{FAILED_PREFIX}{rid}/photo"
+    return f"{failed_prefix(rid)}photo"
 
 
 def failed_event(rid: str) -> str:
-    return f"{FAILED_PREFIX}{rid}/event.json"
+    return f"{failed_prefix(rid)}event.json"
 
 
-def rate_limit_prefix(chat_id: int) -> str:
-    return f"ratelimit/{chat_id}/"
-
-
-def rate_limit_counter(chat_id: int, window: int) -> str:
-    return f"{rate_limit_prefix(chat_id)}{window}"
+def failed_prefix(rid: str) -> str:
+    """Everything kept of one dead-lettered receipt (in the raw bucket)."""
+    return f"{FAILED_PREFIX}{rid}/"
 
 
 def chat_prefixes(chat_id: int) -> dict[str, list[str]]:
@@ -53,9 +50,10 @@ def chat_prefixes(chat_id: int) -> dict[str, list[str]]:
     records are in Firestore).
 
     The answer claims are left: they hold only ids, and they keep a late redelivery from answering.
+    The cost caps' counters are not here at all (Firestore), so /delete never resets them.
     """
     rid = f"{chat_id}_"  # receipt_id()'s prefix: the trailing "_" keeps chat 12 apart from chat 123
     return {
         "raw": [raw_photo(rid), f"{FAILED_PREFIX}{rid}"],
-        "work": [f"processed/{rid}", rate_limit_prefix(chat_id)],
+        "work": [f"processed/{rid}"],
     }

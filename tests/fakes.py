@@ -143,6 +143,10 @@ class FakeBlob:
         self._loaded(stored)  # the real client reads them from the response headers
         return stored.data
 
+    def upload_from_file(self, stream, content_type: str = "text/plain", **kwargs) -> None:
+        """As the real one: the stream read to its end (here at once; the real one in chunks)."""
+        self.upload_from_string(stream.read(), content_type, **kwargs)
+
     def upload_from_string(
         self,
         data: bytes | str,
@@ -185,12 +189,16 @@ class FakeRecords:
         self.deleted_up_to: dict[int, int] = {}
         self.categories: dict[tuple[int, str], str] = {}
         self.fixes: dict[tuple[int, int], object] = {}
+        self.quotas: dict[str, int] = {}  # the cost caps' counts
+        self.counted: set[str] = set()  # receipts counted against them
+        self.notices: set[str] = set()
 
     def install(self, monkeypatch: object) -> None:
         from receiptbot.cloud import records
 
         for name in ("get", "save", "update", "delete", "of_chat", "duplicate_of", "remembered_category",
-                     "remember_category", "ask_fix", "pending_fix", "fix_done", "delete_chat"):  # fmt: skip
+                     "remember_category", "ask_fix", "pending_fix", "fix_done", "delete_chat",
+                     "count_receipt", "first_notice", "forget_notice"):  # fmt: skip
             monkeypatch.setattr(records, name, getattr(self, name))
 
     def _record(self, doc: dict):
@@ -251,6 +259,24 @@ class FakeRecords:
 
     def fix_done(self, chat_id: int, prompt_message_id: int) -> None:
         self.fixes.pop((chat_id, prompt_message_id), None)
+
+    def count_receipt(self, receipt_id: str, quotas, expires_at) -> object:
+        if receipt_id in self.counted:
+            return None
+        spent = next((q for q in quotas if self.quotas.get(q.key, 0) >= q.limit), None)
+        if spent is None:
+            for quota in quotas:
+                self.quotas[quota.key] = self.quotas.get(quota.key, 0) + 1
+            self.counted.add(receipt_id)
+        return spent
+
+    def first_notice(self, key: str, expires_at) -> bool:
+        new = key not in self.notices
+        self.notices.add(key)
+        return new
+
+    def forget_notice(self, key: str) -> None:
+        self.notices.discard(key)
 
     def delete_chat(self, chat_id: int, up_to: int) -> int:
         self.deleted_up_to[chat_id] = up_to

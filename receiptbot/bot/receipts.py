@@ -20,6 +20,7 @@ from receiptbot import faults, layout
 from receiptbot import logs as log
 from receiptbot.bot import buttons, month
 from receiptbot.bot.card import card_keyboard, category_name, render_card
+from receiptbot.bot.commands import is_admin, labelled
 from receiptbot.bot.texts import Language, language_of, text
 from receiptbot.cloud import records, storage
 from receiptbot.cloud.records import FixField, PendingFix, Record
@@ -48,7 +49,7 @@ def card_message(s: Settings, record: Record, language: Language) -> tuple[str, 
         language,
         read_offline=s.gemini_enabled and record.engine == OFFLINE_ENGINE,
         duplicate_date=duplicate_date,
-        month_line=month.month_line(record.chat_id, record.month, language),
+        month_line=month.month_line(record.chat_id, record.month, language, record.user_id),
     )
     return html, card_keyboard(record, language)
 
@@ -194,11 +195,18 @@ def ask_delete(s: Settings, press: buttons.Press, message: Message, user_id: int
 def delete_one(s: Settings, press: buttons.Press, message: Message, user_id: int, language: Language) -> str:
     """The record and its images; the card says it is deleted (a repeat finds nothing to delete)."""
     records.delete(press.target)
-    storage.delete(s.raw_bucket, layout.raw_photo(press.target))
-    storage.delete(s.work_bucket, layout.processed_image(press.target))
+    delete_images(s, press.target)
     bot().edit_message_text(message.chat.id, message.message_id, text("card_deleted", language))
     log.info("delete: one receipt deleted", receipt_id=press.target)
     return ""
+
+
+def delete_images(s: Settings, rid: str) -> None:
+    """A receipt's photo, its processed image and what the dead-letter step kept of it."""
+    storage.delete(s.raw_bucket, layout.raw_photo(rid))
+    storage.delete(s.work_bucket, layout.processed_image(rid))
+    for name in storage.names(s.raw_bucket, layout.failed_prefix(rid)):
+        storage.delete(s.raw_bucket, name)
 
 
 def keep(s: Settings, press: buttons.Press, message: Message, user_id: int, language: Language) -> str:
@@ -214,18 +222,38 @@ def keep(s: Settings, press: buttons.Press, message: Message, user_id: int, lang
 def show_month(s: Settings, press: buttons.Press, message: Message, user_id: int, language: Language) -> str:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", press.target):
         raise buttons.Refused("button_unknown")
-    html, keyboard = month.summary(message.chat.id, press.target, user_id, language)
+    html, keyboard = month.summary(
+        message.chat.id, press.target, user_id, language, own=message.chat.is_group
+    )
+    html = labelled(html, message.chat.is_group, language)
     bot().edit_message_text(message.chat.id, message.message_id, html, reply_markup=keyboard)
     return ""
 
 
 def wipe(s: Settings, press: buttons.Press, message: Message, user_id: int, language: Language) -> str:
-    """/delete confirmed: every record and image of the chat (the target names the chat)."""
-    if press.target != str(message.chat.id):
+    """/delete confirmed: every record and image of the chat (the target names the chat). In a
+    group only an admin may, and is asked again now: the button may have outlived the role."""
+    chat_id = message.chat.id
+    if press.target != str(chat_id):
         raise buttons.Refused("button_unknown")
-    count = delete_chat_data(s, message.chat.id)
-    bot().edit_message_text(message.chat.id, message.message_id, text("deleted", language, count=count))
-    log.info("delete: chat data deleted", chat_id=message.chat.id)
+    if message.chat.is_group and not is_admin(chat_id, user_id):
+        raise buttons.Refused("button_not_admin")
+    count = delete_chat_data(s, chat_id)
+    bot().edit_message_text(chat_id, message.message_id, text("deleted", language, count=count))
+    log.info("delete: chat data deleted", chat_id=chat_id)
+    return ""
+
+
+def wipe_mine(s: Settings, press: buttons.Press, message: Message, user_id: int, language: Language) -> str:
+    """A group member's /delete confirmed: their own records and images in this group."""
+    chat_id = message.chat.id
+    if press.target != str(chat_id):
+        raise buttons.Refused("button_unknown")
+    deleted = records.delete_sender(chat_id, user_id, up_to=int(dt.datetime.now(dt.UTC).timestamp()))
+    for rid in deleted:
+        delete_images(s, rid)
+    bot().edit_message_text(chat_id, message.message_id, text("deleted_mine", language, count=len(deleted)))
+    log.info("delete: one sender's data deleted in a group", chat_id=chat_id)
     return ""
 
 
@@ -239,10 +267,11 @@ def delete_chat_data(s: Settings, chat_id: int) -> int:
     Returns the number of receipts deleted."""
     count = records.delete_chat(chat_id, up_to=int(dt.datetime.now(dt.UTC).timestamp()))
     buckets = {"raw": s.raw_bucket, "work": s.work_bucket}
-    for role, prefixes in layout.chat_prefixes(chat_id).items():
-        for prefix in prefixes:
-            for name in storage.names(buckets[role], prefix):
-                storage.delete(buckets[role], name)  # False: already gone meanwhile
+    for chat in (chat_id, *records.migrated_from(chat_id)):  # a supergroup's images keep the old id
+        for role, prefixes in layout.chat_prefixes(chat).items():
+            for prefix in prefixes:
+                for name in storage.names(buckets[role], prefix):
+                    storage.delete(buckets[role], name)  # False: already gone meanwhile
     return count
 
 
@@ -259,6 +288,7 @@ ACTIONS: dict[str, Action] = {
     "keep": keep,
     "mon": show_month,
     "wipe": wipe,
+    "wipeme": wipe_mine,
     "wipen": keep_all,
 }
 

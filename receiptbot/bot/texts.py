@@ -11,32 +11,37 @@ from typing import Any, Literal
 Language = Literal["ru", "en"]
 
 
+# Belarus and Kazakhstan have Russian as an official language and their shops print receipts in it:
+# a be or kk user reads Russian. Ukrainian users are not answered in Russian unasked: English.
+RUSSIAN_READERS = ("ru", "be", "kk")
+
+
 def language_of(language_code: str | None) -> Language:
-    return "ru" if (language_code or "").lower().startswith("ru") else "en"
+    return "ru" if (language_code or "").lower()[:2] in RUSSIAN_READERS else "en"
 
 
 TEXTS: dict[str, dict[Language, str]] = {
     "help": {
         "en": (
-            "<b>I read receipts.</b> Send me a photo of a shop, utility or payment receipt "
-            "(or the image as a file) and I will answer with the merchant, date, total, items and tax.\n\n"
-            "<b>For a good photo</b>: the whole receipt in the frame, flat, in good light, no strong "
+            "<b>I read receipts and utility bills and keep track of your spending.</b> Send me a photo "
+            "of a shop receipt, a utility bill or a payment confirmation (a photo, an image file or a PDF) "
+            "and I will answer with the shop, date, total, items and tax.\n\n"
+            "<b>For a photo I can read</b>: the whole receipt in the frame, flat, in good light, no strong "
             "shadows, held still.\n\n"
-            "<b>Commands</b>\n/month: this month's spending\n/export: your receipts as a spreadsheet file\n"
-            "/delete: delete everything I stored for you\n/help: this message\n\n"
-            "<b>Privacy</b>: your photo is kept for {retention_days} days, then deleted; the data read from "
-            "it is kept until you /delete it. Nothing is shared."
+            "<b>Commands</b>\n/month — this month's spending\n/export — your receipts as a spreadsheet\n"
+            "/delete — delete everything I stored for you\n/help — this message\n\n"
+            "{privacy}"
         ),
         "ru": (
-            "<b>Я читаю чеки.</b> Пришлите фото кассового чека или квитанции (или картинку файлом), "
-            "и я отвечу: продавец, дата, сумма, позиции и налог.\n\n"
-            "<b>Как снять хорошо</b>: чек целиком в кадре, ровно, при хорошем свете, без резких теней, "
-            "без дрожания.\n\n"
-            "<b>Команды</b>\n/month: расходы за месяц\n/export: ваши чеки в файле для таблиц\n"
-            "/delete: удалить всё, что я сохранил\n"
-            "/help: эта справка\n\n"
-            "<b>Приватность</b>: фото хранится {retention_days} дн. и удаляется; распознанные данные "
-            "хранятся, пока вы их не удалите командой /delete. Мы никому их не передаём."
+            "<b>Я распознаю чеки и квитанции и веду учёт расходов.</b> Пришлите кассовый чек, квитанцию "
+            "ЖКХ или подтверждение платежа (фото, картинку файлом или PDF), и я отвечу: магазин, дата, "
+            "сумма, покупки и налог.\n\n"
+            "<b>Как сфотографировать, чтобы я прочитал</b>: чек целиком в кадре, ровно, при хорошем свете, "
+            "без резких теней, без дрожания.\n\n"
+            "<b>Команды</b>\n/month — траты за месяц\n/export — выгрузить чеки в таблицу\n"
+            "/delete — удалить всё, что я сохранил\n"
+            "/help — эта справка\n\n"
+            "{privacy}"
         ),
     },
     "received": {
@@ -44,13 +49,13 @@ TEXTS: dict[str, dict[Language, str]] = {
         "ru": "🧾 Чек получен, читаю…",
     },
     "not_an_image": {
-        "en": "This does not look like a photo. Please send the receipt as a photo or as an image file "
-        "(JPEG or PNG).",
-        "ru": "Это не похоже на фото. Пришлите чек фотографией или картинкой (JPEG или PNG).",
+        "en": "I can't read this file. Please send the receipt as a photo, an image (JPEG, PNG, HEIC) "
+        "or a PDF.",
+        "ru": "Этот файл я не прочитаю. Пришлите чек фотографией, картинкой (JPEG, PNG, HEIC) или PDF.",
     },
     "too_large": {
-        "en": "This file is too large (the limit is 20 MB). Please send it as a photo instead.",
-        "ru": "Файл слишком большой (не больше 20 МБ). Пришлите его как фото.",
+        "en": "This file is over 20 MB, too large for me to download. Please send it as a photo instead.",
+        "ru": "Файл больше 20 МБ — такой я не скачаю. Пришлите чек фотографией.",
     },
     "too_small": {
         "en": "The picture is too small to read. Please take the photo closer, with the receipt filling "
@@ -58,17 +63,18 @@ TEXTS: dict[str, dict[Language, str]] = {
         "ru": "Картинка слишком маленькая. Снимите ближе, чтобы чек занимал весь кадр.",
     },
     "blurry": {
-        "en": "The photo is too blurred to read. Please hold the phone still, let it focus, and try again.",
+        "en": "The photo is too blurry to read. Please hold the phone still, let it focus, and try again.",
         "ru": "Фото слишком размыто. Держите телефон неподвижно, дождитесь фокуса и снимите ещё раз.",
     },
     "too_dark": {
         "en": "The photo is too dark to read. Please take it again in better light.",
-        "ru": "Фото слишком тёмное. Снимите ещё раз при хорошем освещении.",
+        "ru": "Слишком темно — включите свет или вспышку и снимите ещё раз.",
     },
     "no_document": {
         "en": "I could not find a receipt on this photo. Please photograph the receipt alone, flat, "
         "filling most of the frame.",
-        "ru": "Я не нашёл на фото чек. Снимите чек отдельно, ровно, чтобы он занимал большую часть кадра.",
+        "ru": "Не вижу на фото чека. Положите его на ровный тёмный фон, чтобы он занимал почти весь кадр, "
+        "и снимите сверху.",
     },
     "not_a_receipt": {
         "en": "I could not read a receipt here: no total or date was found. If it is a receipt, please "
@@ -77,8 +83,8 @@ TEXTS: dict[str, dict[Language, str]] = {
         "чёткое фото.",
     },
     "temporary_failure": {
-        "en": "Something went wrong on our side. I will try again in a moment, no need to resend.",
-        "ru": "У нас временная ошибка. Я попробую ещё раз, присылать заново не нужно.",
+        "en": "⏳ Something went wrong on my side. I will retry by myself, no need to resend.",
+        "ru": "⏳ Что-то пошло не так. Я повторю сам — присылать заново не нужно.",
     },
     "final_failure": {
         "en": "Sorry, I could not read this receipt after several attempts. It has been kept and we will "
@@ -88,9 +94,9 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "rate_limited": {
         "en": "You are sending receipts faster than I can take them ({limit} per {minutes} minutes). "
-        "Please wait a few minutes and send this one again.",
-        "ru": "Вы присылаете чеки слишком часто (не больше {limit} за {minutes} мин). Подождите "
-        "несколько минут и пришлите этот чек снова.",
+        "You can send again at {until} UTC; receipts sent before then are not read.",
+        "ru": "Можно присылать до {limit} чеков за {minutes} мин. Снова можно будет в {until} UTC; "
+        "чеки, присланные до этого, не читаются.",
     },
     "not_allowed": {
         "en": "Sorry, this bot is private.",
@@ -105,8 +111,8 @@ TEXTS: dict[str, dict[Language, str]] = {
         "ru": "У вас пока нет чеков.",
     },
     "export_caption": {
-        "en": "Your receipts: {count}.",
-        "ru": "Ваши чеки: {count}.",
+        "en": "Receipts in the file: {count}.",
+        "ru": "Чеков в файле: {count}.",
     },
     "delete_confirm": {
         "en": "Delete all your stored photos and receipts? This cannot be undone.",
@@ -119,17 +125,141 @@ TEXTS: dict[str, dict[Language, str]] = {
         "ru": "Готово: удалено чеков: {count}, и все сохранённые фото.",
     },
     "delete_cancelled": {"en": "Nothing was deleted.", "ru": "Ничего не удалено."},
+    # The bot's profile, set by `make set-webhook` (tools/set_webhook.py): the command menu, the
+    # empty chat's text (setMyDescription, <= 512 characters) and the profile's (<= 120).
+    "cmd_start": {"en": "Start", "ru": "Начать"},
+    "cmd_month": {"en": "This month's spending", "ru": "Траты за месяц"},
+    "cmd_export": {"en": "Download as a spreadsheet", "ru": "Выгрузить в Excel"},
+    "cmd_help": {"en": "How to take the photo, what I keep", "ru": "Как снимать и что я храню"},
+    "cmd_delete": {"en": "Delete all my data", "ru": "Удалить все мои данные"},
+    "bot_description": {
+        "en": "Send a photo of a receipt or a utility bill: I read the shop, date, total and items and "
+        "add up your month. Totals and dates of receipts with a fiscal QR code are checked against the "
+        "code. Export to Excel.",
+        "ru": "Сфотографируйте чек или квитанцию ЖКХ — я распознаю магазин, дату, сумму и покупки и "
+        "посчитаю траты за месяц. Сумму и дату чеков с QR-кодом сверяю по коду. Выгрузка в Excel.",
+    },
+    "bot_short_description": {
+        "en": "Spending tracked from photos of receipts and utility bills",
+        "ru": "Учёт расходов по фото чеков и квитанций ЖКХ",
+    },
+    # Groups and cost caps (bot/commands.py, bot/ratelimit.py).
+    "help_group": {
+        "en": (
+            "<b>I read receipts, for each of you.</b> Send a photo of a receipt as a reply to one of my "
+            "messages or with my @name in the caption: in a group Telegram shows me only those (privacy "
+            "mode), unless an admin makes me an admin of the group.\n\n"
+            "Each receipt belongs to whoever sent it: /month and /export show your own, /delete deletes "
+            "your own; admins can also delete the whole group's.\n\n{privacy}"
+        ),
+        "ru": (
+            "<b>Я читаю чеки, каждого из вас.</b> Присылайте фото чека ответом на моё сообщение или с "
+            "моим @именем в подписи: в группе Telegram показывает мне только такие (режим приватности), "
+            "если админ не сделает меня админом группы.\n\n"
+            "Каждый чек принадлежит тому, кто его прислал: /month и /export показывают ваши, /delete "
+            "удаляет ваши; админы могут удалить и чеки всей группы.\n\n{privacy}"
+        ),
+    },
+    # /help's privacy paragraph (bot/commands.py adds the sentence on Gemini when it reads).
+    "privacy": {
+        "en": "<b>Privacy</b>: photos are kept for {retention_days} days, a photo that could not be read "
+        "for {failed_days} days (so that we can find out why), then deleted. What was read from them is "
+        "kept until /delete, which removes your receipts, their photos and your open questions. The "
+        "bot's logs keep ids, never your receipts, for 30 days. A count of how many receipts you sent "
+        "today is kept for a day, even after /delete (it holds the daily limit).",
+        "ru": "<b>Приватность</b>: фото хранятся {retention_days} дн., фото, которое не удалось прочитать, "
+        "{failed_days} дн. (чтобы разобраться, почему), затем удаляются. Прочитанное хранится до /delete: "
+        "она удаляет ваши чеки, их фото и открытые вопросы. Журналы бота хранят номера, но не ваши чеки, "
+        "30 дней. Счётчик присланных за день чеков хранится сутки, и после /delete (он держит дневной "
+        "лимит).",
+    },
+    "privacy_gemini": {
+        "en": " Photos are read by Google's Gemini API, which Google processes under its terms for the API.",
+        "ru": " Фото читает Gemini API компании Google, которая обрабатывает их по своим условиям для API.",
+    },
+    "month_yours": {"en": "👤 Your receipts in this group", "ru": "👤 Ваши чеки в этой группе"},
+    "export_started_group": {
+        "en": "Preparing a file of your receipts in this group, it will arrive in a moment.",
+        "ru": "Готовлю файл с вашими чеками в этой группе, пришлю через минуту.",
+    },
+    "delete_confirm_group": {
+        "en": "Delete your receipts and photos in this group? This cannot be undone.",
+        "ru": "Удалить ваши чеки и фото в этой группе? Это нельзя отменить.",
+    },
+    "delete_mine": {"en": "Yes, delete mine", "ru": "Да, удалить мои"},
+    "delete_group": {"en": "Delete everyone's (admin)", "ru": "Удалить чеки всех (админ)"},
+    "deleted_mine": {
+        "en": "Done: your {count} receipts in this group and their photos deleted.",
+        "ru": "Готово: удалено ваших чеков в этой группе: {count}, и их фото.",
+    },
+    "button_not_admin": {
+        "en": "Only the group's admins can delete everyone's receipts.",
+        "ru": "Удалить чеки всех могут только админы группы.",
+    },
+    "cap_user": {
+        "en": "You have sent {limit} receipts today, the most I read for one person in a day. You can "
+        "send again at {until} UTC; receipts sent before then are not read.",
+        "ru": "Сегодня вы прислали {limit} чеков — больше за день я не читаю. Снова можно будет в "
+        "{until} UTC; чеки, присланные до этого, не читаются.",
+    },
+    "cap_chat": {
+        "en": "This chat has sent {limit} receipts today, the most I read for one chat in a day. You "
+        "can send again at {until} UTC; receipts sent before then are not read.",
+        "ru": "Сегодня в этот чат прислали {limit} чеков — больше за день я не читаю. Снова можно "
+        "будет в {until} UTC; чеки, присланные до этого, не читаются.",
+    },
+    "cap_global": {
+        "en": "I have read as many receipts today as I can. You can send again at {until} UTC; "
+        "receipts sent before then are not read.",
+        "ru": "Сегодня я прочитал столько чеков, сколько могу. Снова можно будет в {until} UTC; "
+        "чеки, присланные до этого, не читаются.",
+    },
+    "pdf_encrypted": {
+        "en": "📄 This PDF is password-protected, so I can't open it. Please send it without the "
+        "password, or a screenshot of the receipt.",
+        "ru": "📄 Этот PDF защищён паролем — я не могу его открыть. Пришлите файл без пароля или "
+        "скриншот чека.",
+    },
+    "pdf_broken": {
+        "en": "📄 I can't open this PDF: the file is damaged. Please send it again, or a screenshot "
+        "of the receipt.",
+        "ru": "📄 Не получается открыть этот PDF: файл повреждён. Пришлите его ещё раз или скриншот чека.",
+    },
+    "pdf_too_long": {
+        "en": "📄 This PDF is too long for a receipt. Please send a screenshot of the receipt's page.",
+        "ru": "📄 Этот PDF слишком длинный для чека. Пришлите нужную страницу скриншотом.",
+    },
+    "pdf_too_complex": {
+        "en": "📄 This PDF is too heavy for me to open. Please send a screenshot of the receipt.",
+        "ru": "📄 Этот PDF слишком тяжёлый — я не могу его открыть. Пришлите скриншот чека.",
+    },
     # The receipt card (receiptbot/render.py).
     "card_unknown_merchant": {"en": "Receipt", "ru": "Чек"},
     "card_date": {"en": "Date", "ru": "Дата"},
     "card_total": {"en": "Total", "ru": "Итого"},
     "card_items": {"en": "Items", "ru": "Позиции"},
-    "card_tax": {"en": "Tax", "ru": "Налог"},
+    "card_vat": {"en": "incl. VAT {rate}", "ru": "в т. ч. НДС {rate}"},
+    "card_tax_other": {"en": "incl. tax {rate}", "ru": "в т. ч. налог {rate}"},
     "card_payment": {"en": "Paid by", "ru": "Оплата"},
-    "card_payee": {"en": "Payee", "ru": "Получатель"},
+    "card_paid_card": {"en": "Paid by card", "ru": "Оплата картой"},
+    "card_paid_cash": {"en": "Paid in cash", "ru": "Оплата наличными"},
+    "card_refund": {"en": "↩️ Refund", "ru": "↩️ Возврат"},
+    "card_qr_confirmed": {"en": "✅ checked against the QR code", "ru": "✅ сверено с QR-кодом"},
+    "card_bill": {"en": "🏠 Utility bill", "ru": "🏠 Квитанция ЖКХ"},
+    "card_payment_made": {"en": "💳 Payment", "ru": "💳 Платёж"},
+    "card_bill_for": {"en": "for {period}", "ru": "за {period}"},
+    "card_to_pay": {"en": "To pay", "ru": "К оплате"},
+    "card_paid": {"en": "Paid", "ru": "Оплачено"},
+    "card_purpose": {"en": "Purpose", "ru": "Назначение"},
     "card_account": {"en": "Account", "ru": "Лицевой счёт"},
-    "card_period": {"en": "Period", "ru": "Период"},
-    "card_more": {"en": "… and {count} more", "ru": "… и ещё {count}"},
+    "card_more_one": {"en": "… and {count} more item", "ru": "… и ещё {count} позиция"},
+    "card_more_few": {"en": "… and {count} more items", "ru": "… и ещё {count} позиции"},
+    "card_more_many": {"en": "… and {count} more items", "ru": "… и ещё {count} позиций"},
+    "card_more_other": {"en": "… and {count} more items", "ru": "… и ещё {count} позиции"},
+    "receipts_one": {"en": "{count} receipt", "ru": "{count} чек"},
+    "receipts_few": {"en": "{count} receipts", "ru": "{count} чека"},
+    "receipts_many": {"en": "{count} receipts", "ru": "{count} чеков"},
+    "receipts_other": {"en": "{count} receipts", "ru": "{count} чека"},
     "card_check": {"en": "Please check", "ru": "Проверьте"},
     "card_read_from_qr": {
         "en": "Read from the receipt's fiscal QR code alone: it does not name the shop.",
@@ -146,12 +276,20 @@ TEXTS: dict[str, dict[Language, str]] = {
     "warn_future_date": {"en": "the date {date} is in the future", "ru": "дата {date} в будущем"},
     "warn_currency": {"en": "unknown currency {currency}", "ru": "неизвестная валюта {currency}"},
     "warn_qr_total": {
-        "en": "the QR code says the total is {qr_total}, the print was read as {total}",
-        "ru": "по QR-коду итог {qr_total}, а распознано {total}",
+        "en": "The total is taken from the QR code: {qr_total} (the print reads {total})",
+        "ru": "Сумма взята из QR-кода: {qr_total} (на фото прочитано {total})",
     },
     "warn_qr_date": {
-        "en": "the QR code says the date is {qr_date}, the print was read as {date}",
-        "ru": "по QR-коду дата {qr_date}, а распознано {date}",
+        "en": "The date is taken from the QR code: {qr_date} (the print reads {date})",
+        "ru": "Дата взята из QR-кода: {qr_date} (на фото прочитано {date})",
+    },
+    "warn_payqr_total": {
+        "en": "The amount is taken from the bill's payment QR code: {qr_total} (the print reads {total})",
+        "ru": "Сумма взята из QR-кода для оплаты: {qr_total} (на фото прочитано {total})",
+    },
+    "warn_payqr_account": {
+        "en": "The account is taken from the payment QR code: {qr_account} (the print reads {account})",
+        "ru": "Лицевой счёт взят из QR-кода для оплаты: {qr_account} (на фото прочитано {account})",
     },
     "warn_no_total": {"en": "no total was found", "ru": "итог не найден"},
     # The record: categories, corrections, duplicates, month totals (bot/record_actions.py).
@@ -163,8 +301,8 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "card_kept": {"en": "Kept as a separate receipt.", "ru": "Сохранён как отдельный чек."},
     "card_month": {
-        "en": "This month so far: {totals} ({count} receipts)",
-        "ru": "За этот месяц: {totals} (чеков: {count})",
+        "en": "Spent in {month}: {totals} ({receipts})",
+        "ru": "Потрачено за {month}: {totals} ({receipts})",
     },
     "card_deleted": {"en": "🗑 Receipt deleted.", "ru": "🗑 Чек удалён."},
     "btn_fix": {"en": "✏️ Fix", "ru": "✏️ Исправить"},
@@ -220,7 +358,6 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "button_unknown": {"en": "This button no longer works.", "ru": "Эта кнопка больше не работает."},
     "month_empty": {"en": "No receipts in this month.", "ru": "В этом месяце чеков нет."},
-    "month_count": {"en": "Receipts: {count}", "ru": "Чеков: {count}"},
     "month_total": {"en": "Spent", "ru": "Потрачено"},
     "month_by_category": {"en": "By category", "ru": "По категориям"},
     "export_failed": {

@@ -6,7 +6,12 @@ Collections (Terraform creates the database and the indexes the queries need):
   fingerprint, photo), derived from the reading by ``Record.document`` alone.
 - ``merchant_categories``: the category a user chose for a merchant, per chat.
 - ``pending_fixes``: a value the bot asked for (ForceReply), keyed by the prompt's message id.
-- ``chats``: per chat, when its data was last deleted, so receipts in flight then stay deleted.
+- ``chats``: per chat, when its data (or one sender's in a group) was last deleted, so receipts in
+  flight then stay deleted; and the chats it was migrated from (a group that became a supergroup).
+- ``quotas``: receipts counted per user, chat or the whole bot in a window (the cost caps); never
+  touched by /delete, so deleting does not buy a fresh budget. ``quota_receipts`` marks each
+  receipt counted (a re-sent update is not counted twice), ``quota_notices`` each "limit
+  reached" notice sent (one per window). All three expire by a TTL policy on ``expires_at``.
 
 Images stay in Cloud Storage. ``FIRESTORE_EMULATOR_HOST`` points the client at the emulator.
 """
@@ -15,7 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -32,6 +38,9 @@ RECEIPTS = "receipts"
 MERCHANT_CATEGORIES = "merchant_categories"
 PENDING_FIXES = "pending_fixes"
 CHATS = "chats"
+QUOTAS = "quotas"
+QUOTA_RECEIPTS = "quota_receipts"
+QUOTA_NOTICES = "quota_notices"
 
 # As with Cloud Storage: fail within seconds; the retry that outlives an outage is Pub/Sub's or
 # Telegram's redelivery.
@@ -134,10 +143,11 @@ def save(record: Record) -> bool:
 
     @firestore.transactional
     def write(transaction: firestore.Transaction) -> bool:
-        mark = chat.get(transaction=transaction)
-        deleted_at = (mark.to_dict() or {}).get("deleted_up_to") if mark.exists else None
-        if deleted_at is not None and (record.sent_at or 0) <= deleted_at:
-            return False
+        mark = chat.get(transaction=transaction).to_dict() or {}
+        senders = mark.get("senders_deleted_up_to") or {}
+        for deleted_at in (mark.get("deleted_up_to"), senders.get(str(record.user_id))):
+            if deleted_at is not None and (record.sent_at or 0) <= deleted_at:
+                return False
         transaction.set(ref, record.document())
         return True
 
@@ -245,12 +255,112 @@ def fix_done(chat_id: int, prompt_message_id: int) -> None:
 def delete_chat(chat_id: int, up_to: int) -> int:
     """Delete every record of the chat sent up to ``up_to`` (unix seconds), and its categories and
     prompts. The mark is written first: a receipt still being read when this runs is not saved."""
-    client().collection(CHATS).document(str(chat_id)).set({"deleted_up_to": up_to}, **CALL)
+    client().collection(CHATS).document(str(chat_id)).set({"deleted_up_to": up_to}, merge=True, **CALL)
     deleted = 0
     for collection in (RECEIPTS, MERCHANT_CATEGORIES, PENDING_FIXES):
         query = client().collection(collection).where(filter=FieldFilter("chat_id", "==", chat_id))
         deleted += _delete_all(query, count=collection == RECEIPTS)
     return deleted
+
+
+def delete_sender(chat_id: int, user_id: int, up_to: int) -> list[str]:
+    """Delete one sender's records in a group (sent up to ``up_to``), and their open prompts.
+    The receipt ids deleted, for their images. As with ``delete_chat``, the mark goes first."""
+    marks = {"senders_deleted_up_to": {str(user_id): up_to}}
+    client().collection(CHATS).document(str(chat_id)).set(marks, merge=True, **CALL)
+    mine = _query(chat_id, user_id=user_id)
+    deleted = [snapshot.id for snapshot in mine.select([]).stream(**CALL)]
+    _delete_all(mine, count=False)
+    prompts = client().collection(PENDING_FIXES).where(filter=FieldFilter("chat_id", "==", chat_id))
+    _delete_all(prompts.where(filter=FieldFilter("user_id", "==", user_id)), count=False)
+    return deleted
+
+
+def migrated_from(chat_id: int) -> list[int]:
+    """The chats whose data moved to this one (a group that became this supergroup)."""
+    snapshot = client().collection(CHATS).document(str(chat_id)).get(**CALL)
+    return list((snapshot.to_dict() or {}).get("migrated_from") or []) if snapshot.exists else []
+
+
+def move_chat(old_chat_id: int, new_chat_id: int) -> int:
+    """A group became a supergroup: its records and remembered categories belong to the new chat
+    id (their receipt ids stay). Safe to repeat. Returns the number of records moved."""
+    new_chat = client().collection(CHATS).document(str(new_chat_id))
+    new_chat.set({"migrated_from": firestore.ArrayUnion([old_chat_id])}, merge=True, **CALL)
+    moved = 0
+    for refs in _chunks(s.reference for s in _query(old_chat_id).select([]).stream(**CALL)):
+        batch = client().batch()
+        for ref in refs:
+            batch.update(ref, {"chat_id": new_chat_id})
+        batch.commit(**CALL)
+        moved += len(refs)
+    old = client().collection(MERCHANT_CATEGORIES).where(filter=FieldFilter("chat_id", "==", old_chat_id))
+    for snapshot in old.stream(**CALL):
+        value = (snapshot.to_dict() or {}).get("category")
+        if value in Category._value2member_map_:
+            digest = snapshot.id.rpartition("_")[2]
+            client().collection(MERCHANT_CATEGORIES).document(f"{new_chat_id}_{digest}").set(
+                {"chat_id": new_chat_id, "category": value}, **CALL
+            )
+        snapshot.reference.delete(**CALL)
+    return moved
+
+
+# -- cost caps -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most ``limit`` receipts counted under ``key`` (a scope and its window, e.g. one user's day)."""
+
+    key: str
+    limit: int
+
+
+def count_receipt(receipt_id: str, quotas: Sequence[Quota], expires_at: dt.datetime) -> Quota | None:
+    """Count one receipt against every quota, once however often its update comes. The first quota
+    it would overrun (then nothing stays counted for it), or None: counted, now or before.
+
+    One batch creates the receipt's mark and increments every counter on the server, and its
+    results are the counts after this receipt. No transaction: ten photos of an album at once
+    would fight over the same documents. A receipt is let in only when no count passed its limit,
+    so concurrent receipts never get in past a cap; an overrun is given back. A mark that exists
+    means an earlier delivery counted it. Any other fault raises: the caller refuses the receipt
+    for now, so the caps fail closed.
+    """
+    counted = client().collection(QUOTA_RECEIPTS).document(receipt_id)
+    counters = [client().collection(QUOTAS).document(quota.key) for quota in quotas]
+    batch = client().batch()
+    batch.create(counted, {"expires_at": expires_at})
+    for ref in counters:
+        batch.set(ref, {"count": firestore.Increment(1), "expires_at": expires_at}, merge=True)
+    try:
+        results = batch.commit(**CALL)
+    except gexc.Conflict:  # the mark exists
+        return None
+    counts = [int(result.transform_results[0].integer_value) for result in results[1:]]
+    spent = next((quota for quota, count in zip(quotas, counts, strict=True) if count > quota.limit), None)
+    if spent is not None:
+        give_back = client().batch()
+        give_back.delete(counted)
+        for ref in counters:
+            give_back.set(ref, {"count": firestore.Increment(-1)}, merge=True)
+        give_back.commit(**CALL)
+    return spent
+
+
+def first_notice(key: str, expires_at: dt.datetime) -> bool:
+    """True the first time a notice is noted under ``key``: the one "limit reached" per window."""
+    try:
+        client().collection(QUOTA_NOTICES).document(key).create({"expires_at": expires_at}, **CALL)
+    except gexc.Conflict:
+        return False
+    return True
+
+
+def forget_notice(key: str) -> None:
+    """The notice could not be sent after all: the next refusal sends it."""
+    client().collection(QUOTA_NOTICES).document(key).delete(**CALL)
 
 
 def _delete_all(query: firestore.Query, count: bool) -> int:

@@ -10,16 +10,54 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+)
 
 from receiptbot import faults
+
+# Bounds of any amount, wherever it comes from (the model, a QR code, a stored record): a number
+# that formats in microseconds. "1E+999999999" is a valid Decimal of 10^9 digits when printed.
+MAX_AMOUNT = Decimal(10) ** 12  # a trillion, either sign: more than any receipt
+MAX_DECIMAL_PLACES = 4  # quantities like 0.355 kg; finer digits are rounded away
+
+
+def bounded(value: Decimal) -> Decimal:
+    """A finite amount below ``MAX_AMOUNT`` either way, with at most four decimals and no exponent
+    (``1E+3`` is 1000); ``-0`` is 0. Refused (ValueError) otherwise. Never expands a huge exponent:
+    the checks compare and quantize within the bounds only."""
+    if not value.is_finite() or value.copy_abs() >= MAX_AMOUNT:  # copy_abs: no context, no rounding
+        raise ValueError(f"an amount must be finite and below {MAX_AMOUNT:.0e} either way")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
+        value = value.quantize(Decimal(1).scaleb(-MAX_DECIMAL_PLACES))
+    elif isinstance(exponent, int) and exponent > 0:
+        value = value.quantize(Decimal(1))
+    return value if value else value.copy_abs()
+
 
 # An exact amount. In JSON (stored results and Gemini's schema) it is a string like "12.34".
 Amount = Annotated[
     Decimal,
+    AfterValidator(bounded),
     PlainSerializer(str, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "description": "decimal amount with a dot, e.g. 1234.50"}),
 ]
+_AMOUNT = TypeAdapter(Amount)
+
+
+def amount_or_none(value: object) -> Decimal | None:
+    """The value as a bounded amount, or None when it is not one."""
+    try:
+        return _AMOUNT.validate_python(value)
+    except ValidationError:
+        return None
 
 
 class DocumentType(str, Enum):

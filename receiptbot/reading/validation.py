@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from receiptbot.reading.fiscal import FiscalQR
+from receiptbot.reading.fiscal import FiscalQR, apply_fiscal_qr
 from receiptbot.reading.model import Check, Receipt
+from receiptbot.reading.payment_qr import PaymentQR, apply_payment_qr
 
 # ISO 4217 active codes.
 _ISO_4217_CODES = """
@@ -26,31 +27,27 @@ ITEMS_SUM_TOLERANCE = Decimal("0.01")
 
 
 def check(
-    receipt: Receipt, fiscal_qr: FiscalQR | None, today: dt.date | None = None
+    receipt: Receipt,
+    fiscal_qr: FiscalQR | None,
+    today: dt.date | None = None,
+    payment_qr: PaymentQR | None = None,
 ) -> tuple[Receipt, list[Check]]:
-    """The receipt with the QR code's facts applied, and the warnings to show."""
+    """The receipt with the QR codes' facts applied, and the warnings to show."""
     today = today or dt.date.today()
     warnings: list[Check] = []
     receipt = receipt.model_copy(deep=True)
-
     if fiscal_qr is not None:
-        qr_total = Decimal(fiscal_qr.total)
-        if receipt.total is not None and receipt.total != qr_total:
-            warnings.append(
-                Check(code="qr_total", values={"qr_total": str(qr_total), "total": str(receipt.total)})
-            )
-        if receipt.date and receipt.date != fiscal_qr.date:
-            warnings.append(Check(code="qr_date", values={"qr_date": fiscal_qr.date, "date": receipt.date}))
-        receipt.total, receipt.date = qr_total, fiscal_qr.date
-        receipt.time = fiscal_qr.time or receipt.time
-        receipt.currency = "RUB"  # the code is a Russian fiscal drive's: what OCR read is noise
+        receipt, warnings = apply_fiscal_qr(receipt, fiscal_qr)
+    if payment_qr is not None:
+        receipt, paid = apply_payment_qr(receipt, payment_qr)
+        warnings += paid
 
     if receipt.total is None:
         warnings.append(Check(code="no_total"))
     amounts = [item.amount for item in receipt.items if item.amount is not None]
     if receipt.total is not None and amounts and len(amounts) == len(receipt.items):
         items_sum = sum(amounts, Decimal(0))
-        if abs(items_sum - receipt.total) > ITEMS_SUM_TOLERANCE:
+        if abs(items_sum - abs(receipt.total)) > ITEMS_SUM_TOLERANCE:  # a refund's total is negative
             warnings.append(
                 Check(code="items_sum", values={"items_sum": str(items_sum), "total": str(receipt.total)})
             )

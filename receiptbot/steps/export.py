@@ -46,7 +46,8 @@ def handle_event(data: Any) -> None:
 
 def answer(event: ExportRequested) -> int:
     """Send the file, or say there is nothing to export. The number of receipts in the file."""
-    listed = export.exported(records.of_chat(event.chat_id, event.month))
+    own = event.user_id if event.chat_id < 0 else None  # a group's member exports their own (ids < 0)
+    listed = export.exported(records.of_chat(event.chat_id, event.month, own))
     if not listed:
         nothing = "month_empty" if event.month else "export_empty"  # "no receipts in this month" / "yet"
         bot().send_message(event.chat_id, text(nothing, event.language), reply_to=event.message_id)

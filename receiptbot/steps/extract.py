@@ -29,6 +29,7 @@ settings()  # read at import: a bad variable stops the instance at cold start, n
 # The deployed bundle has no infra/; tests/stack/test_fallback.py holds the two equal.
 LAST_DELIVERY_ATTEMPT = 7
 OFFLINE = receipts.OFFLINE_ENGINE
+TEXT_LAYER_ENGINE = "pdf_text"  # read from a PDF's text layer by the offline parser
 
 
 def delivery_attempt(push: Any) -> int | None:
@@ -102,10 +103,18 @@ def handle_event(data: Any, push: Any = None) -> None:
         # model is not asked again.
         record = records.get(event.receipt_id)
         if record is None:
-            record = read_and_save(event, push, s)
+            try:
+                record = read_and_save(event, push, s)
+            except ImageGone:
+                log.error("extract: processed image is gone, dropped", receipt_id=event.receipt_id)
+                claim.release()  # not answered: nothing is left to answer from
+                return
             if record is None:  # answered already (not a receipt), or the chat was deleted meanwhile
                 claim.complete()
                 return
+        if not claim.renew():  # ran past its lease: the instance that took it over answers
+            log.warning("extract: taken over while reading; the taker answers", receipt_id=event.receipt_id)
+            return
         html, keyboard = receipts.card_message(s, record, event.language)
         card_id = deliver(bot(), event, html, reply_markup=keyboard)
         if card_id is not None and card_id != record.card_message_id:
@@ -126,16 +135,23 @@ def handle_event(data: Any, push: Any = None) -> None:
     )
 
 
+class ImageGone(Exception):
+    """The processed image was removed (by /delete or by lifecycle) before it was read."""
+
+
 def read_and_save(event: ReceiptPreprocessed, push: Any, s: Settings) -> Record | None:
     """Read the receipt and save its record. None when the user was answered without a record
-    (not a receipt, image gone) or the chat's data was deleted after the photo was sent."""
+    (not a receipt) or the chat's data was deleted after the photo was sent."""
     if event.processed_object is None:  # only the fiscal QR code was readable: it is the whole answer
         receipt, engine = Receipt(), QR_ONLY_ENGINE
+    elif event.text_layer is not None and not s.gemini_enabled:  # a PDF's own text: exact, no OCR
+        from receiptbot.reading.ocr.parser import parse_receipt_text
+
+        receipt, engine = parse_receipt_text(event.text_layer), TEXT_LAYER_ENGINE
     else:
         image = storage.read_if_exists(s.work_bucket, event.processed_object)
         if image is None:  # removed by /delete or by lifecycle: retrying cannot bring it back
-            log.error("extract: processed image is gone, dropped", receipt_id=event.receipt_id)
-            return None
+            raise ImageGone(event.receipt_id)
         try:
             last_attempt = delivery_attempt(push) == LAST_DELIVERY_ATTEMPT
             receipt, engine = read_receipt(image, s, last_attempt)
@@ -145,7 +161,7 @@ def read_and_save(event: ReceiptPreprocessed, push: Any, s: Settings) -> Record 
             )
             deliver(bot(), event, text("not_a_receipt", event.language))
             return None
-    receipt, warnings = validation.check(receipt, event.fiscal_qr)
+    receipt, warnings = validation.check(receipt, event.fiscal_qr, payment_qr=event.payment_qr)
     if not readable(receipt):  # an unreadable photo is not a record: it would be an empty row
         deliver(bot(), event, text("not_a_receipt", event.language))
         return None

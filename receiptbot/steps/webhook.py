@@ -7,6 +7,7 @@ the names derived from the message make the repeat a no-op.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import json
 import time
@@ -19,7 +20,7 @@ from receiptbot import faults, layout
 from receiptbot import logs as log
 from receiptbot.bot import ratelimit
 from receiptbot.bot.texts import Language, language_of, text
-from receiptbot.cloud import pubsub, storage
+from receiptbot.cloud import pubsub, records, storage
 from receiptbot.config import Settings, settings
 from receiptbot.contract import ReceiptUploaded
 from receiptbot.telegram.api import bot
@@ -29,8 +30,18 @@ from receiptbot.telegram.types import Message, PhotoSize, Update
 settings()  # read at import: a bad variable stops the instance at cold start, not at its first event
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
-# What preprocess decodes; anything else (HEIC, GIF, PDF…) is answered at once with "send a photo".
-RAW_IMAGE_TYPES = ("image/jpeg", "image/jpg", "image/png", "image/webp", "image/bmp")
+# What preprocess reads (photos, an iPhone's HEIC sent as a file, PDF e-receipts and bills); anything
+# else (GIF, ZIP…) is answered at once with "send a photo".
+RAW_IMAGE_TYPES = (
+    "image/jpeg",
+    "image/jpg",
+    "image/png",
+    "image/webp",
+    "image/bmp",
+    "image/heic",
+    "image/heif",
+    "application/pdf",
+)
 
 Response = tuple[str, int]
 
@@ -104,7 +115,7 @@ def route_update(update: Update, s: Settings) -> Response:
     message, query = update.message, update.callback_query
     if query is not None and message is None:
         if allowed(s, query.message.chat.id if query.message else None):
-            from receiptbot.bot import receipts  # Firestore and Babel: not on a photo's cold start
+            from receiptbot.bot import receipts  # Babel: not on a photo's cold start
 
             receipts.handle_callback(s, query)
         return "ok", 200
@@ -112,13 +123,17 @@ def route_update(update: Update, s: Settings) -> Response:
         return "ignored", 200
     chat_id, message_id = message.chat.id, message.message_id
     language = language_of(message.from_user.language_code if message.from_user else None)
+    if message.chat.is_group and not message.text and not message.photo and message.document is None:
+        if message.migrate_to_chat_id is not None and allowed(s, chat_id):
+            move_to_supergroup(chat_id, message.migrate_to_chat_id)
+        return "ignored", 200  # a service message (joins, pins, topics…) or a sticker: no reply
     if not allowed(s, chat_id):
         log.info("webhook: chat not on the allowlist", chat_id=chat_id)
         bot().send_message(chat_id, text("not_allowed", language))
         return "ignored", 200
 
     if message.text is not None:
-        from receiptbot.bot import commands, receipts  # Firestore and Babel: not on a photo's cold start
+        from receiptbot.bot import commands, receipts  # Babel: not on a photo's cold start
 
         if not receipts.handle_reply(s, message, language):
             commands.handle_command(s, message, language)
@@ -135,7 +150,7 @@ def route_update(update: Update, s: Settings) -> Response:
     rid = layout.receipt_id(chat_id, message_id)
     try:
         return accept_receipt(s, rid, message, image, language)
-    except storage.TRANSIENT_ERRORS as exc:
+    except (*storage.TRANSIENT_ERRORS, *records.TRANSIENT_ERRORS) as exc:
         raise faults.Transient(f"receipt {rid}: storage fault {type(exc).__name__}") from exc
     except FileUnavailable as exc:
         log.warning("webhook: file could not be fetched", receipt_id=rid, error=exc.error_code)
@@ -146,13 +161,19 @@ def route_update(update: Update, s: Settings) -> Response:
         return "ignored", 200
 
 
+def move_to_supergroup(old_chat_id: int, new_chat_id: int) -> None:
+    """The group became a supergroup: its receipts go with it (safe to repeat)."""
+    moved = records.move_chat(old_chat_id, new_chat_id)
+    log.info("webhook: a group became a supergroup, records moved", chat_id=new_chat_id, moved=moved)
+
+
 def allowed(s: Settings, chat_id: int | None) -> bool:
     """The optional allowlist of chat ids (empty: everyone may use the bot)."""
     return not s.allowed_chat_ids or chat_id in s.allowed_chat_ids
 
 
 def pick_image(message: Message) -> Image:
-    """The file to read: the largest photo size, or an image sent as a document."""
+    """The file to read: the largest photo size, or an image or a PDF sent as a document."""
     largest = max((p for p in message.photo or () if p.file_id is not None), key=area_and_size, default=None)
     if largest is not None and largest.file_id is not None:
         return Image(largest.file_id, largest.file_size, "photo", largest.file_unique_id)
@@ -173,25 +194,23 @@ def accept_receipt(s: Settings, rid: str, message: Message, image: Image, langua
     chat_id, message_id = message.chat.id, message.message_id
     raw_name = layout.raw_photo(rid)
     stored = storage.find(s.raw_bucket, raw_name)
+    user_id = message.from_user.id if message.from_user and message.from_user.id else chat_id
     if stored is not None:  # a re-sent update: the photo and its status message are there already
         status_id = status_message_id(stored)
     else:
-        if not ratelimit.allow(s, chat_id):
-            log.info("webhook: rate limited", receipt_id=rid)
-            minutes = s.rate_limit_window_seconds // 60
-            bot().send_message(
-                chat_id,
-                text("rate_limited", language, limit=s.rate_limit_count, minutes=minutes),
-                reply_to=message_id,
-            )
+        # Counted once per receipt (a re-send finds its count), before the download costs anything.
+        refusal = ratelimit.admit(s, rid, chat_id, user_id)
+        if refusal is not None:
+            tell_capped(s, rid, refusal, message, language)
             return "ignored", 200
-        data = bot().download(bot().get_file_path(image.file_id), s.max_upload_bytes)
-        status_id = store_photo(s, raw_name, data, chat_id, message_id, language)
+        # Streamed from Telegram into the bucket: a 20 MB document is never whole in memory.
+        with bot().open_download(bot().get_file_path(image.file_id), s.max_upload_bytes) as photo:
+            status_id = store_photo(s, raw_name, photo, chat_id, message_id, language)
     event = ReceiptUploaded(
         receipt_id=rid,
         chat_id=chat_id,
         message_id=message_id,
-        user_id=message.from_user.id if message.from_user else None,
+        user_id=user_id,
         language=language,
         status_message_id=status_id,
         raw_object=raw_name,
@@ -204,8 +223,26 @@ def accept_receipt(s: Settings, rid: str, message: Message, image: Image, langua
     return "ok", 200
 
 
+def tell_capped(
+    s: Settings, rid: str, refusal: ratelimit.Refusal, message: Message, language: Language
+) -> None:
+    """Say once per window that a cap is reached and when the user can send again; later
+    receipts in the same window are refused without a word."""
+    log.info("webhook: over a cost cap", receipt_id=rid, cap=refusal.text_key)
+    if not records.first_notice(refusal.notice_key, dt.datetime.fromtimestamp(refusal.until, dt.UTC)):
+        return
+    until = time.strftime("%H:%M", time.gmtime(refusal.until))
+    minutes = s.rate_limit_window_seconds // 60
+    notice = text(refusal.text_key, language, limit=refusal.limit, until=until, minutes=minutes)
+    try:
+        bot().send_message(message.chat.id, notice, reply_to=message.message_id)
+    except Exception:
+        records.forget_notice(refusal.notice_key)  # Telegram re-sends the update, which tells it
+        raise
+
+
 def store_photo(
-    s: Settings, raw_name: str, data: bytes, chat_id: int, message_id: int, language: Language
+    s: Settings, raw_name: str, photo: BinaryIO, chat_id: int, message_id: int, language: Language
 ) -> int | None:
     """Send "reading your receipt…" and store the photo, create-only, with that message's id.
 
@@ -215,10 +252,10 @@ def store_photo(
     """
     status_id = bot().send_message(chat_id, text("received", language), reply_to=message_id)["message_id"]
     try:
-        created = storage.create(
+        created = storage.create_streamed(
             s.raw_bucket,
             raw_name,
-            data,
+            photo,
             "application/octet-stream",
             {layout.STATUS_METADATA_KEY: str(status_id)},
         )

@@ -7,8 +7,11 @@ carry the request URL: it embeds the bot token.
 
 from __future__ import annotations
 
+import io
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -26,9 +29,10 @@ from receiptbot.telegram.errors import (
     Unavailable,
     from_response,
 )
-from receiptbot.telegram.limits import CAPTION_LENGTH
+from receiptbot.telegram.limits import CAPTION_LENGTH, cut
 
 MAX_INLINE_RETRY_AFTER = 5  # seconds we wait in-process for a 429; longer waits go back to Pub/Sub
+DOWNLOAD_CHUNK_BYTES = 256 * 1024
 
 
 class BotApi:
@@ -37,6 +41,7 @@ class BotApi:
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
         self._session = requests.Session()
+        self._username: str | None = None
 
     def _url(self, path: str) -> str:
         return f"{self._base_url}/{path}"
@@ -74,30 +79,32 @@ class BotApi:
         except BadRequest as refused:  # a file id that is wrong or gone, a file over the download limit
             raise FileUnavailable("getFile", refused.description, refused.error_code) from refused
 
-    def download(self, file_path: str, max_bytes: int) -> bytes:
-        """Stream a file, stopping as soon as it passes ``max_bytes``."""
+    @contextmanager
+    def open_download(self, file_path: str, max_bytes: int) -> Iterator[CappedStream]:
+        """The file as a stream to read (and upload) piece by piece, never whole in memory; reading
+        past ``max_bytes`` raises ``FileTooLarge``, a broken download ``TimedOut``/``Unavailable``."""
         try:
-            with self._session.get(
+            response = self._session.get(
                 self._url(f"file/bot{self._token.get_secret_value()}/{file_path}"),
                 stream=True,
                 timeout=self._timeout,
-            ) as response:
-                status = response.status_code
-                if status == 429 or status >= 500:
-                    raise Unavailable("download", "file download failed", status)
-                if status >= 400:
-                    raise FileUnavailable("download", "file download failed", status)
-                chunks, size = [], 0
-                for chunk in response.iter_content(chunk_size=256 * 1024):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise FileTooLarge("download", f"file is larger than {max_bytes} bytes")
-                    chunks.append(chunk)
-                return b"".join(chunks)
+            )
         except requests.Timeout:
             raise TimedOut("download", "Telegram did not answer in time") from None
         except requests.RequestException:
             raise Unavailable("download", "Telegram could not be reached") from None
+        with response:  # what the caller's reading raises is its own (CappedStream names Telegram's)
+            status = response.status_code
+            if status == 429 or status >= 500:
+                raise Unavailable("download", "file download failed", status)
+            if status >= 400:
+                raise FileUnavailable("download", "file download failed", status)
+            yield CappedStream(response, max_bytes)
+
+    def download(self, file_path: str, max_bytes: int) -> bytes:
+        """The whole file (at most ``max_bytes``), for callers that need it in memory."""
+        with self.open_download(file_path, max_bytes) as stream:
+            return stream.read()
 
     def send_message(self, chat_id: int, text: str, reply_to: int | None = None, **extra: Any) -> dict:
         params: dict[str, Any] = {"chat_id": chat_id, "text": text, "parse_mode": "HTML", **extra}
@@ -137,7 +144,7 @@ class BotApi:
     ) -> dict:
         params: dict[str, Any] = {
             "chat_id": chat_id,
-            "caption": caption[:CAPTION_LENGTH],
+            "caption": cut(caption, CAPTION_LENGTH),
             "parse_mode": "HTML",
         }
         if reply_to:  # a multipart form carries the object as JSON text
@@ -146,10 +153,60 @@ class BotApi:
             )
         return self.call("sendDocument", files={"document": (filename, content)}, **params)
 
+    def member_status(self, chat_id: int, user_id: int) -> str:
+        """The user's status in the chat: "creator", "administrator", "member", "restricted",
+        "left" or "kicked"."""
+        return str(self.call("getChatMember", chat_id=chat_id, user_id=user_id).get("status", ""))
+
+    def username(self) -> str:
+        """The bot's own @username (getMe, asked once per instance)."""
+        if self._username is None:
+            self._username = str(self.call("getMe").get("username", ""))
+        return self._username
+
     def answer_callback_query(self, callback_query_id: str, text: str = "", show_alert: bool = False) -> None:
         self.call(
             "answerCallbackQuery", callback_query_id=callback_query_id, text=text, show_alert=show_alert
         )
+
+
+class CappedStream(io.RawIOBase):
+    """A download's body as a read-only file object (what an upload reads from), at most
+    ``max_bytes`` long. ``tell`` is the bytes read so far, as a resumable upload asks for it."""
+
+    def __init__(self, response: requests.Response, max_bytes: int) -> None:
+        self._body = response.iter_content(chunk_size=DOWNLOAD_CHUNK_BYTES)
+        self._pending = b""
+        self._max_bytes = max_bytes
+        self._read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._read
+
+    def read(self, size: int | None = -1) -> bytes:
+        want = self._max_bytes + 1 if size is None or size < 0 else size
+        try:
+            while len(self._pending) < want:
+                self._pending += next(self._body)
+        except StopIteration:
+            pass
+        except requests.Timeout:
+            raise TimedOut("download", "Telegram did not answer in time") from None
+        except requests.RequestException:
+            raise Unavailable("download", "Telegram could not be reached") from None
+        data, self._pending = self._pending[:want], self._pending[want:]
+        self._read += len(data)
+        if self._read > self._max_bytes:
+            raise FileTooLarge("download", f"file is larger than {self._max_bytes} bytes")
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,11 @@ class Chat(TelegramObject):
     id: int
     type: str | None = None  # "private", "group", "supergroup", "channel"
 
+    @property
+    def is_group(self) -> bool:
+        """Several people share it: receipts and deletes are per sender there."""
+        return self.type in ("group", "supergroup")
+
 
 class PhotoSize(TelegramObject):
     file_id: str | None = None
@@ -49,6 +54,8 @@ class Message(TelegramObject):
     reply_to_message: Message | None = None  # the message this one answers (a ForceReply prompt)
     photo: list[PhotoSize] | None = None
     document: Document | None = None
+    # Set on the service message a group gets when it becomes a supergroup (a new chat id).
+    migrate_to_chat_id: int | None = None
 
 
 class CallbackQuery(TelegramObject):

@@ -1,18 +1,14 @@
-"""/delete and the rate limit, on the real local stack."""
+"""/delete on the real local stack (the cost caps it leaves alone: test_caps.py)."""
 
 from __future__ import annotations
-
-from concurrent.futures import ThreadPoolExecutor
 
 from helpers import SAMPLE, objects
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
 from receiptbot import layout
-from receiptbot.bot import ratelimit
 from receiptbot.bot.texts import TEXTS
 from receiptbot.cloud import records
-from receiptbot.config import Settings
 
 
 def test_delete_asks_first_then_removes_everything_of_the_user(stack: LocalStack, user: TelegramUser) -> None:
@@ -36,20 +32,3 @@ def test_delete_asks_first_then_removes_everything_of_the_user(stack: LocalStack
         assert objects(bucket, prefix) == {}, bucket
     assert records.of_chat(user.chat_id) == []
     assert user.chat()[-1]["text"] == TEXTS["deleted"]["en"].format(count=1)
-
-
-def test_rate_limit_counts_per_chat_and_window(stack: LocalStack) -> None:
-    s = Settings(rate_limit_count=3, rate_limit_window_seconds=600)
-    now = 1_000_000.0
-    assert [ratelimit.allow(s, 1, now) for _ in range(4)] == [True, True, True, False]
-    assert ratelimit.allow(s, 2, now)  # another chat has its own budget
-    assert ratelimit.allow(s, 1, now + 600)  # the next window starts afresh
-
-
-def test_rate_limit_never_loses_a_count_to_concurrent_instances(stack: LocalStack) -> None:
-    # Each increment is conditional on the generation its read saw: of 8 receipts counted at once
-    # against a budget of 4, exactly 4 get in (a lost update would let more in).
-    s = Settings(rate_limit_count=4, rate_limit_window_seconds=600)
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        allowed = list(pool.map(lambda _: ratelimit.allow(s, 3, 2_000_000.0), range(8)))
-    assert allowed.count(True) == 4

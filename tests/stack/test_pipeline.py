@@ -65,10 +65,10 @@ def test_non_photo_updates_are_acknowledged_and_ignored(stack: LocalStack, user:
     assert user.post(edited).status == 200
     sticker = user.message(sticker={"file_id": "s", "file_unique_id": "s", "width": 512, "height": 512})
     assert user.post(sticker).status == 200
-    pdf = user.document_update(b"%PDF-1.4 not an image", "application/pdf", "receipt.pdf")
-    assert user.post(pdf).status == 200
+    archive = user.document_update(b"PK\x03\x04 not an image", "application/zip", "receipt.zip")
+    assert user.post(archive).status == 200
     assert objects("RAW_BUCKET", f"raw/{user.chat_id}_") == {}
-    # The sticker and the PDF are told, in plain words, what to send instead (answered before the 200).
+    # The sticker and the archive are told, in plain words, what to send instead (before the 200).
     assert [m["text"] for m in user.chat()] == [TEXTS["unsupported"]["en"], TEXTS["not_an_image"]["en"]]
 
 

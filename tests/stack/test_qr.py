@@ -20,7 +20,7 @@ def test_a_qr_only_close_up_is_answered_from_the_qr_code_alone(gemini_stack: Loc
     sent = ru_user.send_photo(encode(qr_close_up(FISCAL, 900)))
     answer = ru_user.wait_for_answer(sent.message_id)
 
-    assert "1 234.50 ₽" in answer["text"] and "2024-01-15 18:30" in answer["text"]
+    assert "1\u00a0234,50\u00a0₽" in answer["text"] and "15.01.2024, 18:30" in answer["text"]
     assert text("card_read_from_qr", "ru") in answer["text"]
     assert len(gemini_stack.gemini.requests) == model_calls
     rid = layout.receipt_id(ru_user.chat_id, sent.message_id)

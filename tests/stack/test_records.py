@@ -57,7 +57,7 @@ def test_the_tour_passes_every_step(gemini_stack: LocalStack) -> None:
     run_tour(tour)
     failed = [(name, what) for name, ok, what in tour.results if not ok]
     assert not failed, failed
-    assert len(tour.results) == 10
+    assert len(tour.results) == 24  # ten of the records work, four of groups and caps, ten of documents
 
 
 def test_a_record_is_written_once_and_read_back_exactly(stack: LocalStack) -> None:
@@ -118,7 +118,7 @@ def test_month_of_a_chat_with_2000_receipts_is_answered_in_well_under_a_second(s
     html, _ = month.summary(chat, "2023-03", chat, "en")
     seconds = time.monotonic() - started
     print(f"month_2000_receipts_s={seconds:.3f}")
-    assert "Receipts: 93" in html  # 31 days x 3 receipts
+    assert "93 receipts" in html  # 31 days x 3 receipts
     assert seconds < 1.0
 
 

@@ -86,4 +86,5 @@ def test_a_receipt_with_a_fiscal_qr_code_end_to_end(
     result = records.get(rid)
     assert result.receipt.total == Decimal("1234.50") and result.receipt.time == "18:30"
     assert codes(result.warnings) == ["qr_total"]
-    assert "1 234.50 ₽" in answer["text"] and "по QR-коду итог 1234.50" in answer["text"]
+    assert "1\u00a0234,50\u00a0₽" in answer["text"]
+    assert "ℹ️ Сумма взята из QR-кода: 1\u00a0234,50\u00a0₽" in answer["text"]  # settled, not "please check"

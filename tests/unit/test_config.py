@@ -61,8 +61,12 @@ def test_the_defaults() -> None:
         "allowed_chat_ids": frozenset(),
         "rate_limit_count": 20,
         "rate_limit_window_seconds": 600,
+        "user_daily_receipts": 100,
+        "chat_daily_receipts": 300,
+        "global_daily_receipts": 10_000,
         "claim_timeout_seconds": 150,
         "raw_retention_days": 30,
+        "failed_retention_days": 30,
     }
 
 
@@ -96,6 +100,10 @@ MAPPING = [
     ("ALLOWED_CHAT_IDS", "1, -1002003;4,", "allowed_chat_ids", frozenset({1, -1002003, 4})),
     ("RATE_LIMIT_COUNT", "3", "rate_limit_count", 3),
     ("RATE_LIMIT_WINDOW_SECONDS", "60", "rate_limit_window_seconds", 60),
+    ("USER_DAILY_RECEIPTS", "5", "user_daily_receipts", 5),
+    ("CHAT_DAILY_RECEIPTS", "7", "chat_daily_receipts", 7),
+    ("GLOBAL_DAILY_RECEIPTS", "9", "global_daily_receipts", 9),
+    ("FAILED_RETENTION_DAYS", "14", "failed_retention_days", 14),
     ("CLAIM_TIMEOUT_SECONDS", "200", "claim_timeout_seconds", 200),
     ("RAW_RETENTION_DAYS", "7", "raw_retention_days", 7),
 ]

@@ -96,7 +96,7 @@ def test_a_qr_only_close_up_is_answered_from_the_qr_code_alone(
 
     (card,) = telegram.chat(event.chat_id)
     assert card["message_id"] == event.status_message_id  # the status message becomes the answer
-    assert "1 234.50 ₽" in card["text"] and "2024-01-15 18:30" in card["text"]
+    assert "1\u00a0234,50\u00a0₽" in card["text"] and "15.01.2024, 18:30" in card["text"]
     assert text("card_read_from_qr", "ru") in card["text"]
     stored = fake_records.documents[event.receipt_id]
     assert stored["engine"] == QR_ONLY_ENGINE and stored["warnings"] == []

@@ -56,7 +56,7 @@ def test_a_photo_is_prepared_stored_and_published(
 def test_a_file_that_is_not_an_image_is_answered_once_and_goes_no_further(
     published, telegram, uploaded, pubsub_message
 ) -> None:
-    event = uploaded(b"%PDF-1.4 a receipt, but not a photo of one")
+    event = uploaded(b"PK\x03\x04 a ZIP archive, not a photo")
 
     preprocess.handle_event(pubsub_message(event))
     preprocess.handle_event(pubsub_message(event))  # redelivered: the answer claim says it was answered

@@ -4,6 +4,7 @@ functions-framework hands it over), and what landed in storage, on Pub/Sub and i
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -175,8 +176,12 @@ def test_a_chat_over_its_rate_limit_is_told_and_nothing_is_stored(environ, publi
     assert storage.find(s.raw_bucket, layout.raw_photo(rid)) is None
     assert len(published) == 1
     refusal = telegram.chat(user.chat_id)[-1]
-    assert refusal["text"] == text("rate_limited", "en", limit=1, minutes=10)
+    window_end = time.strftime("%H:%M", time.gmtime((time.time() // 600 + 1) * 600))
+    assert refusal["text"] == text("rate_limited", "en", limit=1, minutes=10, until=window_end)
     assert refusal["reply_to"] == over["message"]["message_id"]
+    # Told once per window: the next receipt over the limit is refused without a word.
+    webhook.handle_request(request(user.photo_update(PHOTO)))
+    assert telegram.chat(user.chat_id)[-1] == refusal
 
 
 def test_telegram_unavailable_on_get_file_is_transient_and_the_resend_goes_through(

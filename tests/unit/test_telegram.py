@@ -301,7 +301,7 @@ def test_what_the_bot_can_do_without_reads_as_missing() -> None:
         ({"photo": []}, "unsupported"),
         ({"photo": [{"width": 90, "height": 90}]}, "unsupported"),  # no file_id
         ({"sticker": {"file_id": "s"}}, "unsupported"),
-        ({"document": {"file_id": "d", "mime_type": "application/pdf"}}, "not_an_image"),
+        ({"document": {"file_id": "d", "mime_type": "application/zip"}}, "not_an_image"),
         ({"document": {"file_id": "d"}}, "not_an_image"),
         ({"document": {"mime_type": "image/png"}}, "unsupported"),  # no file_id
     ],

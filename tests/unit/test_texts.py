@@ -50,6 +50,9 @@ SAMPLE_VALUES = {
     "retention_days": 30,
     "limit": 20,
     "minutes": 10,
+    "until": "00:00",
+    "privacy": "Photos are kept for 30 days.",
+    "failed_days": 30,
     "count": 3,
     "items_sum": "10.00",
     "total": "12.00",
@@ -57,7 +60,12 @@ SAMPLE_VALUES = {
     "currency": "XYZ",
     "qr_total": "11.00",
     "qr_date": "2020-01-01",
-    "totals": "1 234.50 ₽, 12.00 €",
+    "totals": "1\u00a0234,50\u00a0₽, 12,00\u00a0€",
+    "receipts": "3 чека",
+    "period": "март 2024",
+    "rate": "20 %",
+    "account": "1234567890",
+    "qr_account": "1234567891",
     "category": "Продукты",
     "month": "Январь 2024",
 }
@@ -79,6 +87,8 @@ def test_every_text_exists_in_both_languages_and_is_valid_html(key: str) -> None
 def test_language_follows_the_users_language_code() -> None:
     assert language_of("ru") == language_of("ru-RU") == "ru"
     assert language_of("en") == language_of("de") == language_of(None) == "en"
+    # Russian is an official language in Belarus and Kazakhstan; Ukrainian users are not answered in it.
+    assert language_of("be") == language_of("kk") == "ru" and language_of("uk") == "en"
 
 
 def result_with(**receipt: object) -> Record:
@@ -106,7 +116,8 @@ def test_card_shows_total_date_items_tax_and_warnings_in_russian() -> None:
     )
     result.warnings = [Check(code="items_sum", values={"items_sum": "50.00", "total": "1234.50"})]
     card = render_card(result, "ru")
-    for expected in ("Пятёрочка", "2024-03-01", "1 234.50 ₽", "Хлеб", "НДС 20%", "сумма позиций 50.00"):
+    assert "⚠️ сумма позиций 50,00\u00a0₽, а итог 1\u00a0234,50\u00a0₽" in card
+    for expected in ("Пятёрочка", "01.03.2024", "1\u00a0234,50\u00a0₽", "Хлеб", "в т. ч. НДС 20\u00a0%"):
         assert expected in card
     assert_valid_telegram_html(card)
 
@@ -117,7 +128,7 @@ def test_a_long_receipt_is_shortened_to_fit_one_message() -> None:
         result_with(merchant=Merchant(name="Store"), total=Decimal("300.00"), items=items), "en"
     )
     assert_valid_telegram_html(card)
-    assert re.search(r"… and \d+ more", card)
+    assert re.search(r"… and \d+ more items", card)
 
 
 def test_overlong_fields_are_shortened_without_breaking_the_html() -> None:

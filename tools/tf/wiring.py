@@ -317,7 +317,9 @@ def expected(pipeline: dict[str, Any], mode: str) -> dict[str, dict[str, Any]]:
             "databases": [{"name": DATABASE, "type": "FIRESTORE_NATIVE", "point-in-time recovery": True}],
             "delete protection": [True],
             "receipts indexes": RECEIPT_INDEXES,
-            "TTL fields": {"pending_fixes.expires_at"},
+            "TTL fields": {
+                f"{c}.expires_at" for c in ("pending_fixes", "quotas", "quota_receipts", "quota_notices")
+            },
         },
         "alerts": {"metrics watched": ALERT_METRICS, "policies without a notification channel": []},
     }

@@ -48,3 +48,23 @@ resource "google_firestore_field" "pending_fix_expiry" {
   ttl_config {}
   index_config {}
 }
+
+# The cost caps' counters (receiptbot/bot/ratelimit.py) expire with their day; none is queried,
+# so no index is kept on them either (the counts are written on every receipt).
+resource "google_firestore_field" "quota_expiry" {
+  for_each   = toset(["quotas", "quota_receipts", "quota_notices"])
+  database   = google_firestore_database.records.name
+  collection = each.key
+  field      = "expires_at"
+
+  ttl_config {}
+  index_config {}
+}
+
+resource "google_firestore_field" "quota_count" {
+  database   = google_firestore_database.records.name
+  collection = "quotas"
+  field      = "count"
+
+  index_config {}
+}

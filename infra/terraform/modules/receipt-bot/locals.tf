@@ -102,7 +102,11 @@ locals {
       FIRESTORE_DATABASE = var.firestore_database_id # /month, corrections, /delete
       ALLOWED_CHAT_IDS   = join(",", [for id in var.allowed_chat_ids : format("%d", id)])
       # /help tells users how long their photo is kept.
-      RAW_RETENTION_DAYS = tostring(var.raw_retention_days)
+      RAW_RETENTION_DAYS    = tostring(var.raw_retention_days)
+      FAILED_RETENTION_DAYS = tostring(var.failed_retention_days)
+      USER_DAILY_RECEIPTS   = tostring(var.daily_caps.user)
+      CHAT_DAILY_RECEIPTS   = tostring(var.daily_caps.chat)
+      GLOBAL_DAILY_RECEIPTS = tostring(var.daily_caps.global)
     }
     preprocess = {
       RAW_BUCKET         = local.buckets.raw.name

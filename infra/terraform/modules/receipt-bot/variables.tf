@@ -363,3 +363,17 @@ variable "alert_thresholds" {
     error_message = "alert_thresholds: backlog_age_seconds at least 60, push_failures at least 0, error_ratio between 0 and 1."
   }
 }
+
+variable "daily_caps" {
+  description = "Receipts a day per user, per chat and for the whole bot: past a cap the user is told once when they can send again. The global cap bounds the Gemini bill (about $0.0025 a receipt with gemini-2.5-flash)."
+  type = object({
+    user   = optional(number, 100)
+    chat   = optional(number, 300)
+    global = optional(number, 10000)
+  })
+  default = {}
+  validation {
+    condition     = alltrue([for cap in values(var.daily_caps) : cap >= 1 && floor(cap) == cap])
+    error_message = "daily_caps: each cap is a whole number of receipts, at least 1."
+  }
+}
