@@ -8,7 +8,6 @@ rate limit are built on: create-only (`create`) and compare-and-swap on the obje
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import BinaryIO
@@ -85,42 +84,28 @@ def create(bucket: str, name: str, data: bytes, content_type: str, metadata: dic
 
 
 def create_streamed(
-    bucket: str, name: str, stream: BinaryIO, content_type: str, metadata: dict | None = None
+    bucket: str,
+    name: str,
+    stream: BinaryIO,
+    content_type: str,
+    metadata: dict | None = None,
+    size: int | None = None,
 ) -> bool:
     """``create`` from a file object read piece by piece (a resumable upload of STREAM_CHUNK_BYTES
     at a time), so a 20 MB photo never sits whole in memory. False when the object existed."""
-    # Most photos fit in one chunk: those go in one request (a resumable upload costs two).
-    head = stream.read(STREAM_CHUNK_BYTES + 1)
-    if len(head) <= STREAM_CHUNK_BYTES:
-        return create(bucket, name, head, content_type, metadata)
+    # Most photos fit in one chunk (``size``: as Telegram declared it): those go in one request,
+    # as a resumable upload costs two. (Read whole: a size that lied is still capped by the stream.)
+    if size is not None and size <= STREAM_CHUNK_BYTES:
+        return create(bucket, name, stream.read(), content_type, metadata)
     target = _blob(bucket, name)
     target.chunk_size = STREAM_CHUNK_BYTES
     if metadata:
         target.metadata = metadata
     try:
-        target.upload_from_file(
-            _Rejoined(head, stream), content_type=content_type, if_generation_match=0, **CALL
-        )
+        target.upload_from_file(stream, content_type=content_type, if_generation_match=0, **CALL)
     except gexc.PreconditionFailed:
         return False
     return True
-
-
-class _Rejoined(io.RawIOBase):
-    """The bytes already read from a stream, then the rest of it: one stream again."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head, self._rest = head, rest
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        if not self._head:
-            return self._rest.read(size)
-        taken = self._head if size < 0 else self._head[:size]
-        self._head = self._head[len(taken) :]
-        return taken
 
 
 def copy(bucket: str, source: str, target: str) -> bool:

@@ -205,7 +205,7 @@ def accept_receipt(s: Settings, rid: str, message: Message, image: Image, langua
             return "ignored", 200
         # Streamed from Telegram into the bucket: a 20 MB document is never whole in memory.
         with bot().open_download(bot().get_file_path(image.file_id), s.max_upload_bytes) as photo:
-            status_id = store_photo(s, raw_name, photo, chat_id, message_id, language)
+            status_id = store_photo(s, raw_name, photo, image.file_size, chat_id, message_id, language)
     event = ReceiptUploaded(
         receipt_id=rid,
         chat_id=chat_id,
@@ -242,7 +242,13 @@ def tell_capped(
 
 
 def store_photo(
-    s: Settings, raw_name: str, photo: BinaryIO, chat_id: int, message_id: int, language: Language
+    s: Settings,
+    raw_name: str,
+    photo: BinaryIO,
+    size: int | None,
+    chat_id: int,
+    message_id: int,
+    language: Language,
 ) -> int | None:
     """Send "reading your receipt…" and store the photo, create-only, with that message's id.
 
@@ -258,6 +264,7 @@ def store_photo(
             photo,
             "application/octet-stream",
             {layout.STATUS_METADATA_KEY: str(status_id)},
+            size,
         )
     except Exception:
         withdraw(chat_id, status_id)  # Telegram re-sends the update, which sends its own
