@@ -219,8 +219,8 @@ class FakeRecords:
     def update(self, record) -> None:
         self.documents[record.receipt_id] = record.document()
 
-    def delete(self, receipt_id: str) -> bool:
-        return self.documents.pop(receipt_id, None) is not None
+    def delete(self, receipt_id: str) -> None:
+        self.documents.pop(receipt_id, None)
 
     def of_chat(self, chat_id: int, month: str | None = None, user_id: int | None = None) -> list:
         found = [

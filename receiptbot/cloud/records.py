@@ -159,13 +159,9 @@ def update(record: Record) -> None:
     _receipts().document(record.receipt_id).set(record.document(), **CALL)
 
 
-def delete(receipt_id: str) -> bool:
-    """False when there was nothing to delete."""
-    ref = _receipts().document(receipt_id)
-    if not ref.get(**CALL).exists:
-        return False
-    ref.delete(**CALL)
-    return True
+def delete(receipt_id: str) -> None:
+    """Delete the record; deleting one that is gone already is no error (a double tap)."""
+    _receipts().document(receipt_id).delete(**CALL)
 
 
 def _query(chat_id: int, **equal: Any) -> firestore.Query:

@@ -148,7 +148,7 @@ def test_a_stale_or_forged_button_is_refused(
     ):
         message = card | {"reply_markup": {"inline_keyboard": [[{"text": "x", "callback_data": data}]]}}
         assert gemini_user.press(message, "x").status == 200
-        assert alerts(gemini_stack)[-1] == alerts(gemini_stack)[-1] | {"show_alert": True}
+        assert alerts(gemini_stack)[-1]["show_alert"] is True
         assert alerts(gemini_stack)[-1]["text"] == TEXTS[reason]["en"]
     assert records.get(card["receipt_id"]) is not None
 
