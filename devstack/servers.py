@@ -14,7 +14,10 @@ logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
 class BackgroundServer:
     def __init__(self, app: Flask, port: int, host: str = "127.0.0.1"):
-        self._server = make_server(host, port, app, threaded=True)
+        try:
+            self._server = make_server(host, port, app, threaded=True)
+        except SystemExit as taken:  # werkzeug exits the process when the port is in use
+            raise OSError(f"port {port} is in use") from taken
         self.url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

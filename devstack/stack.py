@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -51,7 +52,7 @@ class StackConfig:
     fixed_ports: bool = False
     # Concurrency of each functions-framework process (gunicorn WORKERS x THREADS); see README.
     threads: dict[str, int] = field(
-        default_factory=lambda: {"webhook": 16, "preprocess": 8, "extract": 64, "deadletter": 8}
+        default_factory=lambda: {"webhook": 16, "preprocess": 8, "extract": 64, "deadletter": 8, "export": 8}
     )
     workers: dict[str, int] = field(default_factory=dict)
     max_in_flight: int = MAX_IN_FLIGHT  # the relay's messages in flight per subscription
@@ -64,10 +65,34 @@ class StackConfig:
     taps: bool = False
 
 
+def ephemeral_range_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
+
+
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below the ephemeral range.
+
+    A port the kernel picks (bind to 0) comes from the range it also gives outgoing connections,
+    so between this check and the server's own bind a client's connection may take it: the stack
+    then fails to start (CI saw it). Below that range only another listener can take it.
+    """
+    while True:
+        port = random.randrange(10000, ephemeral_range_start())
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
 
 
 def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = None, name: str = "") -> None:
