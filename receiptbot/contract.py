@@ -41,6 +41,9 @@ class ReceiptPreprocessed(ReceiptUploaded):
     fiscal_qr: FiscalQR | None = None
     payment_qr: PaymentQR | None = None  # a bill's ГОСТ Р 56042 payment QR code
     text_layer: str | None = None  # a PDF's own text (an e-receipt's: exact, no OCR needed)
+    # The upload is a PDF: Gemini reads it itself from raw_object (its text and every page), the
+    # offline reader reads text_layer or the rendered pages in processed_object.
+    pdf: bool = False
 
 
 class ExportRequested(BaseModel):

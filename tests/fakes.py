@@ -231,7 +231,7 @@ class FakeRecords:
         return sorted(found, key=lambda r: (r.receipt.date or "", r.receipt.time or "", r.message_id))
 
     def duplicate_of(self, record):
-        for name in ("fiscal_key", "fingerprint", "file_unique_id"):
+        for name in ("fiscal_key", "fingerprint", "file_unique_id", "bill_key"):
             value = getattr(record, name)
             for doc in self.documents.values():
                 same = value and doc["chat_id"] == record.chat_id and doc[name] == value

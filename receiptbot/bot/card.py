@@ -21,7 +21,7 @@ from receiptbot.bot import buttons
 from receiptbot.bot.texts import Language, text
 from receiptbot.cloud.records import Record
 from receiptbot.reading.fiscal import QR_ONLY_ENGINE
-from receiptbot.reading.model import Category, DocumentType, Receipt
+from receiptbot.reading.model import Category, DocumentType, Receipt, billing_month
 from receiptbot.telegram.limits import MAX_TEXT_LENGTH, cut, length
 
 MAX_ITEMS_SHOWN = 15
@@ -34,7 +34,6 @@ _DATE_PATTERNS: dict[Language, str] = {"ru": "dd.MM.yyyy", "en": "d MMM yyyy"}
 _LEGAL_FORMS = "ООО|ОАО|ЗАО|ПАО|АО|ИП|НКО|ГБУ|ГУП|МУП|ФГУП|АНО|LLC|GmbH|Ltd"
 _LEGAL_THEN_BRAND = re.compile(rf"^((?:{_LEGAL_FORMS})\s*[\"«„“][^\"»“”]+[\"»“”])\s*[,;]?\s*(.+)$")
 _QUOTED = re.compile(r"[\"„“]([^\"“”]+)[\"“”]")
-_PERIOD = re.compile(r"^(?:(\d{1,2})[./](\d{4})|(\d{4})-(\d{2}))$")  # "03.2024" (payment QR) or "2024-03"
 # What the readers write as the payment method ("card", "Безналичными", "КАРТОЙ"...).
 _CARD_WORDS = ("card", "карт", "безнал", "cashless", "электрон", "sbp", "сбп", "visa", "mastercard", "мир")
 _CASH_WORDS = ("cash", "налич", "bar")
@@ -81,13 +80,10 @@ def plural(key: str, count: int, language: Language) -> str:
 
 def period(value: str, language: Language) -> str:
     """A billing period: "03.2024" or "2024-03" -> "март 2024" / "March 2024"; free text as it is."""
-    found = _PERIOD.match(value.strip())
-    if found is None:
+    month = billing_month(value)
+    if month is None:
         return value
-    month_number, year = (found[1], found[2]) if found[1] else (found[4], found[3])
-    if not 1 <= int(month_number) <= 12:
-        return value
-    return format_date(dt.date(int(year), int(month_number), 1), "LLLL yyyy", locale=language)
+    return format_date(dt.date.fromisoformat(f"{month}-01"), "LLLL yyyy", locale=language)
 
 
 def brand_and_legal_name(name: str) -> tuple[str, str | None]:
@@ -221,13 +217,13 @@ def render_card(
     record: Record,
     language: Language,
     read_offline: bool = False,
-    duplicate_date: str | None = None,
+    duplicate: str | None = None,
     month_line: str | None = None,
 ) -> str:
     """The card; the item list is shortened until the whole message fits in one Telegram message.
 
     ``read_offline``: Gemini failed, and the offline engine read this receipt; the card says so.
-    ``duplicate_date``: this receipt was saved before, on that date. ``month_line``: the month so far.
+    ``duplicate``: what this receipt repeats, said when it is not counted. ``month_line``: the month so far.
     What the QR code settled is told as information (ℹ️); only the rest asks the user to check (⚠️).
     """
     receipt = record.receipt
@@ -243,12 +239,15 @@ def render_card(
         parts.append(f"🏷 {escape(category_name(record.category, language))}")
         if record.edited:
             parts.append(f"<i>{text('card_edited', language)}</i>")
-        if duplicate_date and not record.counted:  # under the header, so shortening never drops it
-            parts.append(f"<b>{text('card_duplicate', language, date=duplicate_date)}</b>")
+        if duplicate and not record.counted:  # under the header, so shortening never drops it
+            parts.append(f"<b>{duplicate}</b>")
         if read_offline:
             parts.append(f"<i>{text('card_read_offline', language)}</i>")
         if record.engine == QR_ONLY_ENGINE:
-            parts.append(f"<i>{text('card_read_from_qr', language)}</i>")
+            bill = receipt.document_type in (DocumentType.utility_receipt, DocumentType.payment_receipt)
+            parts.append(
+                f"<i>{text('card_read_from_payment_qr' if bill else 'card_read_from_qr', language)}</i>"
+            )
         parts += [f"ℹ️ {line}" for line in settled]
         items = _item_lines(receipt, language, limit)
         if items:

@@ -25,7 +25,7 @@ from receiptbot.bot.texts import Language, language_of, text
 from receiptbot.cloud import records, storage
 from receiptbot.cloud.records import FixField, PendingFix, Record
 from receiptbot.config import Settings
-from receiptbot.reading.model import Category
+from receiptbot.reading.model import Category, DocumentType
 from receiptbot.telegram.api import bot
 from receiptbot.telegram.types import CallbackQuery, Message
 
@@ -39,16 +39,26 @@ _AMOUNT = re.compile(r"^(\d{1,10})(?:[.,](\d{1,2}))?$")
 _DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y")
 
 
+def duplicate_text(record: Record, original: Record) -> str:
+    """What a repeat is: the same receipt again, or a bill and the payment of that bill."""
+    kinds = (original.receipt.document_type, record.receipt.document_type)
+    if kinds == (DocumentType.utility_receipt, DocumentType.payment_receipt):
+        return "card_bill_paid"
+    if kinds == (DocumentType.payment_receipt, DocumentType.utility_receipt):
+        return "card_bill_already_paid"
+    return "card_duplicate"
+
+
 def card_message(s: Settings, record: Record, language: Language) -> tuple[str, dict[str, Any]]:
     """The card of a saved receipt and its buttons, as sent and as edited after each change."""
-    duplicate_date = None
+    duplicate = None
     if record.duplicate_of and (original := records.get(record.duplicate_of)) is not None:
-        duplicate_date = sent_date(original, language)
+        duplicate = text(duplicate_text(record, original), language, date=sent_date(original, language))
     html = render_card(
         record,
         language,
         read_offline=s.gemini_enabled and record.engine == OFFLINE_ENGINE,
-        duplicate_date=duplicate_date,
+        duplicate=duplicate,
         month_line=month.month_line(record.chat_id, record.month, language, record.user_id),
     )
     return html, card_keyboard(record, language)

@@ -265,6 +265,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "Read from the receipt's fiscal QR code alone: it does not name the shop.",
         "ru": "Прочитано только по QR-коду чека: название магазина в нём не указано.",
     },
+    "card_read_from_payment_qr": {
+        "en": "Read from the bill's payment QR code alone.",
+        "ru": "Прочитано только по QR-коду для оплаты.",
+    },
     "card_read_offline": {
         "en": "Read by the simpler offline reader: the main one was unavailable. Please check the figures.",
         "ru": "Прочитано упрощённым офлайн-распознаванием: основное было недоступно. Проверьте цифры.",
@@ -298,6 +302,14 @@ TEXTS: dict[str, dict[Language, str]] = {
     "card_duplicate": {
         "en": "Already saved: you sent this receipt on {date}. It is not counted twice.",
         "ru": "Уже сохранён: этот чек вы присылали {date}. Второй раз он не учтён.",
+    },
+    "card_bill_paid": {
+        "en": "The payment of the bill you sent on {date}: the bill and its payment are counted once.",
+        "ru": "Это оплата квитанции, которую вы присылали {date}: квитанция и её оплата учтены один раз.",
+    },
+    "card_bill_already_paid": {
+        "en": "This bill is paid: you sent its payment on {date}. It is not counted twice.",
+        "ru": "Эта квитанция уже оплачена: платёж вы присылали {date}. Второй раз она не учтена.",
     },
     "card_kept": {"en": "Kept as a separate receipt.", "ru": "Сохранён как отдельный чек."},
     "card_month": {

@@ -32,7 +32,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from pydantic import BaseModel, Field
 
 from receiptbot.config import settings
-from receiptbot.reading.model import Category, Check, Receipt
+from receiptbot.reading.model import Category, Check, DocumentType, Receipt, billing_month
 
 RECEIPTS = "receipts"
 MERCHANT_CATEGORIES = "merchant_categories"
@@ -49,6 +49,8 @@ TRANSIENT_ERRORS = (gexc.ServerError, gexc.TooManyRequests, gexc.ServiceUnavaila
 BATCH_SIZE = 400  # a write batch holds at most 500 operations
 
 FixField = Literal["total", "date", "merchant"]
+# A bill to pay, and the confirmation of a payment made.
+BILLS = (DocumentType.utility_receipt, DocumentType.payment_receipt)
 
 
 class Record(BaseModel):
@@ -93,6 +95,16 @@ class Record(BaseModel):
         key = f"{merchant_key(r.merchant.name)}|{r.date}|{r.time}|{r.total:.2f}"
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
+    @property
+    def bill_key(self) -> str | None:
+        """Account and billing month: a bill and the confirmation of its payment, which are one
+        spending, counted once (as is the same bill sent twice)."""
+        r = self.receipt
+        if r.document_type not in BILLS or r.payment is None or not r.payment.account:
+            return None
+        month = billing_month(r.payment.period)
+        return f"{r.payment.account}|{month}" if month else None
+
     def document(self) -> dict[str, Any]:
         """The Firestore document: the record and the fields queries filter on."""
         doc = self.model_dump(mode="json", exclude={"read_at", "edited_at"})
@@ -104,6 +116,7 @@ class Record(BaseModel):
             "currency": self.receipt.currency,
             "fiscal_key": self.fiscal_key,
             "fingerprint": self.fingerprint,
+            "bill_key": self.bill_key,
         }
 
     @classmethod
@@ -184,11 +197,12 @@ def of_chat(chat_id: int, month: str | None = None, user_id: int | None = None) 
 
 def duplicate_of(record: Record) -> Record | None:
     """An earlier counted record of the same chat that this one repeats: the same fiscal document,
-    the same merchant, date, time and total, or the same photo."""
+    the same merchant, date, time and total, the same photo, or the same bill (paid or not)."""
     for name, value in (
         ("fiscal_key", record.fiscal_key),
         ("fingerprint", record.fingerprint),
         ("file_unique_id", record.file_unique_id),
+        ("bill_key", record.bill_key),
     ):
         if value is None:
             continue

@@ -29,8 +29,11 @@ Fill the JSON schema from what is printed. Rules:
 - date is YYYY-MM-DD, time is HH:MM (24 h). Day comes before month on German and Russian receipts.
 - currency is an ISO 4217 code; infer it from symbols, language or country when it is not printed.
 - items: one entry per purchased line, with quantity and unit price when printed.
+- document_type: utility_receipt for a bill still to be paid (квитанция, ЕПД, счёт на оплату);
+  payment_receipt for the confirmation of a payment made (a bank's «чек по операции», «платёж
+  выполнен»), even when it repeats the bill's details.
 - For Russian cash receipts fill fiscal (ФН, ФД, ФП). For utility or payment receipts fill payment
-  (payee, account / лицевой счёт, period, purpose).
+  (payee, account / лицевой счёт, period as YYYY-MM, purpose).
 - Leave a field null when it is not on the receipt. Never invent values."""
 
 

@@ -6,6 +6,7 @@ strings ("12.34"); pydantic turns them into ``Decimal`` on validation.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated
@@ -58,6 +59,20 @@ def amount_or_none(value: object) -> Decimal | None:
         return _AMOUNT.validate_python(value)
     except ValidationError:
         return None
+
+
+# A billing period as printed or encoded: "03.2024", "3/2024", "032024" (the payment QR's
+# PaymPeriod) or "2024-03".
+_BILLING_PERIOD = re.compile(r"^(?:(\d{1,2})[./]?(\d{4})|(\d{4})-(\d{2}))$")
+
+
+def billing_month(period: str | None) -> str | None:
+    """The period as "YYYY-MM", or None when it is not one month."""
+    found = _BILLING_PERIOD.match((period or "").strip())
+    if found is None:
+        return None
+    month, year = (found[1], found[2]) if found[1] else (found[4], found[3])
+    return f"{year}-{int(month):02d}" if 1 <= int(month) <= 12 else None
 
 
 class DocumentType(str, Enum):
@@ -117,7 +132,7 @@ class PaymentDetails(BaseModel):
 
     payee: str | None = None
     account: str | None = Field(None, description="account or personal account number")
-    period: str | None = None
+    period: str | None = Field(None, description="the billing period; YYYY-MM when it is one month")
     purpose: str | None = None
 
 

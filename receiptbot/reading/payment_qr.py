@@ -15,11 +15,17 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from receiptbot.reading.model import Check, DocumentType, PaymentDetails, Receipt, amount_or_none
+from receiptbot.reading.model import (
+    Check,
+    DocumentType,
+    PaymentDetails,
+    Receipt,
+    amount_or_none,
+    billing_month,
+)
 
 _HEADER = re.compile(rb"^ST0001([123])")
 _ENCODINGS = {b"1": "cp1251", b"2": "utf-8", b"3": "koi8_r"}
-_PERIOD = re.compile(r"^(\d{2})\.?(\d{4})$")  # "03.2024", "032024"
 MAX_FIELD = 300  # the standard's longest field (Purpose) is 210 characters
 
 
@@ -60,7 +66,7 @@ def parse_payment_qr(raw: bytes) -> PaymentQR | None:
         bic=fields.get("bic"),
         total=_rubles(fields.get("sum")),
         account=fields.get("persacc"),
-        period=_period(fields.get("paymperiod")),
+        period=billing_month(fields.get("paymperiod")),
         purpose=fields.get("purpose"),
     )
 
@@ -70,13 +76,6 @@ def _rubles(kopecks: str | None) -> str | None:
         return None
     rubles = amount_or_none(Decimal(kopecks).scaleb(-2))  # bounded like every amount
     return str(rubles) if rubles is not None and rubles > 0 else None
-
-
-def _period(value: str | None) -> str | None:
-    found = _PERIOD.match(value or "")
-    if found is None or not 1 <= int(found[1]) <= 12:
-        return None
-    return f"{found[2]}-{found[1]}"
 
 
 def apply_payment_qr(receipt: Receipt, qr: PaymentQR) -> tuple[Receipt, list[Check]]:

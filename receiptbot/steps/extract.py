@@ -39,8 +39,13 @@ def delivery_attempt(push: Any) -> int | None:
     return attempt if type(attempt) is int else None
 
 
-def read_receipt(image: bytes, s: Settings, last_attempt: bool = False) -> tuple[Receipt, str]:
+def read_receipt(
+    image: bytes, s: Settings, last_attempt: bool = False, pdf: bytes | None = None
+) -> tuple[Receipt, str]:
     """The receipt and the engine's name. Engines are imported lazily: each has heavy dependencies.
+
+    ``pdf``: the upload itself when it is a PDF, which Gemini reads whole (its text, every page);
+    the offline reader reads ``image``, the rendered pages.
 
     When Gemini fails for a passing reason (429, 5xx, timeout) on the last delivery attempt, the
     offline reading answers instead, if this runtime has one and it reads a total or a date;
@@ -62,6 +67,8 @@ def read_receipt(image: bytes, s: Settings, last_attempt: bool = False) -> tuple
         timeout_seconds=s.gemini_timeout_seconds,
     )
     try:
+        if pdf is not None:
+            return gemini.read_receipt(pdf, config, "application/pdf"), f"gemini:{s.gemini_model}"
         return gemini.read_receipt(image, config), f"gemini:{s.gemini_model}"
     except PermanentEngineError:
         raise
@@ -152,9 +159,10 @@ def read_and_save(event: ReceiptPreprocessed, push: Any, s: Settings) -> Record 
         image = storage.read_if_exists(s.work_bucket, event.processed_object)
         if image is None:  # removed by /delete or by lifecycle: retrying cannot bring it back
             raise ImageGone(event.receipt_id)
+        document = read_pdf_for_gemini(event, s)
         try:
             last_attempt = delivery_attempt(push) == LAST_DELIVERY_ATTEMPT
-            receipt, engine = read_receipt(image, s, last_attempt)
+            receipt, engine = read_receipt(image, s, last_attempt, document)
         except PermanentEngineError as exc:
             log.warning(
                 "extract: engine gave up on this receipt", receipt_id=event.receipt_id, error=str(exc)
@@ -173,6 +181,21 @@ def read_and_save(event: ReceiptPreprocessed, push: Any, s: Settings) -> Record 
         withdraw_status(event)
         return None
     return record
+
+
+# Gemini takes at most 20 MB of inline data per request, base64 included; a larger PDF is read
+# from its rendered pages instead.
+MAX_INLINE_PDF_BYTES = 14 * 1024 * 1024
+
+
+def read_pdf_for_gemini(event: ReceiptPreprocessed, s: Settings) -> bytes | None:
+    """The uploaded PDF, when Gemini reads this receipt and the upload is one it can take inline."""
+    if not (event.pdf and s.gemini_enabled):
+        return None
+    document = storage.read_if_exists(s.raw_bucket, event.raw_object)
+    if document is None:  # removed by /delete or by lifecycle: retrying cannot bring it back
+        raise ImageGone(event.receipt_id)
+    return document if len(document) <= MAX_INLINE_PDF_BYTES else None
 
 
 def new_record(event: ReceiptPreprocessed, receipt: Receipt, engine: str, warnings: list[Check]) -> Record:

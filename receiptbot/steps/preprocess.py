@@ -74,6 +74,7 @@ def handle_event(data: Any) -> None:
         fiscal_qr=prepared.fiscal_qr or codes.fiscal,
         payment_qr=prepared.payment_qr or codes.payment,
         text_layer=text_layer,
+        pdf=pdf.is_pdf(raw),
     )
     pubsub.publish(s.project, s.topic_preprocessed, next_event)
     log.info(

@@ -4,6 +4,7 @@ about its size), each answered in plain words with nothing stored."""
 
 from __future__ import annotations
 
+import base64
 import struct
 
 import cv2
@@ -47,13 +48,28 @@ def answered(
 
 def test_a_pdf_e_receipt_with_its_fiscal_code_is_read_and_answered(gemini_stack: LocalStack) -> None:
     reading = {"merchant": {"name": 'ООО "Агроторг" Пятёрочка'}, "date": "2024-01-15", "total": "1234.50"}
-    answer, rid = answered(gemini_stack, text_pdf(qr_text=FISCAL), "application/pdf", reading)
+    document = text_pdf(qr_text=FISCAL)
+    answer, rid = answered(gemini_stack, document, "application/pdf", reading)
 
     assert f"Итого: 1{NBSP}234,50{NBSP}₽" in answer["text"] and "15.01.2024, 18:30" in answer["text"]
     assert answer["text"].startswith("🧾 <b>Пятёрочка</b>\n<i>ООО «Агроторг»</i>")
     record = records.get(rid)
     assert record is not None and record.receipt.time == "18:30"  # the time is the QR code's
     assert layout.processed_image(rid) in objects("WORK_BUCKET", layout.processed_image(rid))  # the page
+    # Gemini was sent the PDF itself, as uploaded, not the rendered page.
+    sent = inline_parts(gemini_stack)[-1]
+    assert sent["mime_type"] == "application/pdf" and base64.urlsafe_b64decode(sent["data"]) == document
+
+
+def inline_parts(stack: LocalStack) -> list[dict]:
+    """The inline data of every request the Gemini stand-in got, in order."""
+    return [
+        part["inlineData"]
+        for seen in stack.gemini.requests
+        for content in seen["body"]["contents"]
+        for part in content["parts"]
+        if "inlineData" in part
+    ]
 
 
 def test_a_scanned_bill_as_a_pdf_gets_the_utility_card(gemini_stack: LocalStack) -> None:

@@ -100,6 +100,45 @@ def test_duplicates_are_found_by_fiscal_key_fingerprint_and_photo(stack: LocalSt
     assert records.duplicate_of(other) is None
 
 
+def bill_reading(kind: str, date: str, total: str) -> dict:
+    return {
+        "document_type": kind,
+        "merchant": {"name": "ГБУ «Жилищник района Марьино»"},
+        "date": date,
+        "total": total,
+        "currency": "RUB",
+        "payment": {"payee": "ГБУ «Жилищник района Марьино»", "account": "1234567890", "period": "2024-03"},
+        "category": "utilities",
+    }
+
+
+def test_a_bill_and_its_payment_are_counted_once(gemini_stack: LocalStack) -> None:
+    user = user_of(gemini_stack, "ru")
+    cards = []
+    for kind, day, total in (
+        ("utility_receipt", "2024-04-03", "6843.27"),
+        ("payment_receipt", "2024-04-10", "6843.27"),
+    ):
+        model_reads(gemini_stack, bill_reading(kind, day, total))
+        sent = user.send_photo(SAMPLE.read_bytes())
+        cards.append((user.wait_for_answer(sent.message_id), f"{user.chat_id}_{sent.message_id}"))
+    (bill_card, bill_id), (payment_card, payment_id) = cards
+
+    assert "Квитанция ЖКХ за март 2024" in bill_card["text"]
+    payment = records.get(payment_id)
+    assert payment.duplicate_of == bill_id and not payment.counted
+    assert "Это оплата квитанции, которую вы присылали" in payment_card["text"]
+    assert [r.receipt_id for r in records.of_chat(user.chat_id) if r.counted] == [bill_id]
+    # Another month's bill of the same account is a bill of its own.
+    april = bill_reading("utility_receipt", "2024-05-03", "6843.27") | {
+        "payment": {"account": "1234567890", "period": "04.2024"}
+    }
+    model_reads(gemini_stack, april)
+    sent = user.send_photo(SAMPLE.read_bytes())
+    user.wait_for_answer(sent.message_id)
+    assert records.get(f"{user.chat_id}_{sent.message_id}").counted
+
+
 def test_month_of_a_chat_with_2000_receipts_is_answered_in_well_under_a_second(stack: LocalStack) -> None:
     from receiptbot.bot import month
 

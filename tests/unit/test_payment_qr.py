@@ -11,10 +11,11 @@ import zxingcpp
 from documents import PAYMENT_QR, qr_image
 
 from receiptbot.bot.card import render_card
+from receiptbot.bot.texts import text
 from receiptbot.cloud.records import Record
-from receiptbot.reading.fiscal import apply_fiscal_qr, parse_fiscal_qr
+from receiptbot.reading.fiscal import QR_ONLY_ENGINE, apply_fiscal_qr, parse_fiscal_qr
 from receiptbot.reading.imaging.qr import find_qr_codes
-from receiptbot.reading.model import DocumentType, Merchant, PaymentDetails, Receipt
+from receiptbot.reading.model import DocumentType, Merchant, PaymentDetails, Receipt, billing_month
 from receiptbot.reading.payment_qr import PaymentQR, apply_payment_qr, parse_payment_qr
 
 EXPECTED = PaymentQR(
@@ -126,6 +127,31 @@ def test_a_payment_confirmation_says_paid() -> None:
     assert (
         card.splitlines()[0] == "<b>💳 Платёж за март 2024</b>" and "Оплачено: 6\u00a0843,27\u00a0₽" in card
     )
+
+
+def test_a_close_up_of_only_the_payment_code_says_so() -> None:
+    receipt, _ = apply_payment_qr(Receipt(), EXPECTED)
+    only_qr = record(receipt, []).model_copy(update={"engine": QR_ONLY_ENGINE})
+    card = render_card(only_qr, "ru")
+    assert text("card_read_from_payment_qr", "ru") in card and text("card_read_from_qr", "ru") not in card
+
+
+@pytest.mark.parametrize(
+    ("period", "month"),
+    [("03.2024", "2024-03"), ("032024", "2024-03"), ("3/2024", "2024-03"), ("2024-03", "2024-03"),
+     ("13.2024", None), ("март 2024", None), (None, None)],
+)  # fmt: skip
+def test_a_billing_period_is_one_month(period: str | None, month: str | None) -> None:
+    assert billing_month(period) == month
+
+
+def test_a_bill_and_its_payment_share_a_key_and_another_month_does_not() -> None:
+    bill, _ = apply_payment_qr(Receipt(), EXPECTED)
+    paid = bill.model_copy(update={"document_type": DocumentType.payment_receipt})
+    april = bill.model_copy(update={"payment": bill.payment.model_copy(update={"period": "04.2024"})})
+    shop = Receipt(payment=PaymentDetails(account="1234567890", period="2024-03"))
+    keys = [record(r, []).bill_key for r in (bill, paid, april, shop)]
+    assert keys == ["1234567890|2024-03", "1234567890|2024-03", "1234567890|2024-04", None]
 
 
 FISCAL_SALE = "t=20240115T1830&s=1234.50&fn=9289000100123456&i=12345&fp=1234567890&n=1"
