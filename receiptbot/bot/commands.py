@@ -9,6 +9,7 @@ the chat-wide delete. A group also has other bots and chatter: a command address
 from __future__ import annotations
 
 from receiptbot.bot import buttons, month
+from receiptbot.bot.card import plural
 from receiptbot.bot.texts import TEXTS, Language, text
 from receiptbot.cloud import pubsub
 from receiptbot.config import Settings
@@ -52,7 +53,9 @@ def handle_command(s: Settings, message: Message, language: Language) -> None:
         if not group:  # in a group, chatter and other bots' commands are none of ours
             bot().send_message(chat_id, text("unsupported", language))
         return
-    if command in ("/start", "/help"):
+    if command == "/start" and not group:  # a short welcome; in a group, how to reach the bot there
+        bot().send_message(chat_id, text("welcome", language))
+    elif command in ("/start", "/help"):
         bot().send_message(chat_id, help_text(s, group, language))
     elif command == "/month":
         html, keyboard = month.summary(chat_id, month.this_month(), user_id, language, own=group)
@@ -80,7 +83,10 @@ def help_text(s: Settings, group: bool, language: Language) -> str:
     """/help, and in a group how to send the bot photos there; with what is kept, for how long,
     and who reads the photos (the privacy paragraph is our markup: it goes in unescaped)."""
     privacy = text(
-        "privacy", language, retention_days=s.raw_retention_days, failed_days=s.failed_retention_days
+        "privacy",
+        language,
+        retention=plural("days", s.raw_retention_days, language),
+        failed=plural("days", s.failed_retention_days, language),
     )
     if s.gemini_enabled:
         privacy += text("privacy_gemini", language)

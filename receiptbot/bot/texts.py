@@ -44,6 +44,14 @@ TEXTS: dict[str, dict[Language, str]] = {
             "{privacy}"
         ),
     },
+    "welcome": {
+        "en": "👋 <b>Hi! Send me a photo of a receipt</b>, a utility bill or a PDF: I will read it, keep it "
+        "and add up your month. Several at once, or one long receipt in parts, as an album.\n\n"
+        "/help — how to take the photo, the commands, what I keep",
+        "ru": "👋 <b>Здравствуйте! Пришлите фото чека</b>, квитанции ЖКХ или PDF — я распознаю его, "
+        "сохраню и посчитаю траты за месяц. Можно несколько сразу или длинный чек частями, альбомом.\n\n"
+        "/help — как снимать, команды и что я храню",
+    },
     "received": {
         "en": "🧾 Receipt received, reading it…",
         "ru": "🧾 Чек получен, читаю…",
@@ -162,13 +170,13 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     # /help's privacy paragraph (bot/commands.py adds the sentence on Gemini when it reads).
     "privacy": {
-        "en": "<b>Privacy</b>: photos are kept for {retention_days} days, a photo that could not be read "
-        "for {failed_days} days (so that we can find out why), then deleted. What was read from them is "
+        "en": "<b>Privacy</b>: photos are kept for {retention}, a photo that could not be read "
+        "for {failed} (so that we can find out why), then deleted. What was read from them is "
         "kept until /delete, which removes your receipts, their photos and your open questions. The "
         "bot's logs keep ids, never your receipts, for 30 days. A count of how many receipts you sent "
         "today is kept for a day, even after /delete (it holds the daily limit).",
-        "ru": "<b>Приватность</b>: фото хранятся {retention_days} дн., фото, которое не удалось прочитать, "
-        "{failed_days} дн. (чтобы разобраться, почему), затем удаляются. Прочитанное хранится до /delete: "
+        "ru": "<b>Приватность</b>: фото хранятся {retention}, фото, которое не удалось прочитать, — "
+        "{failed} (чтобы разобраться, почему), затем удаляются. Прочитанное хранится до /delete: "
         "она удаляет ваши чеки, их фото и открытые вопросы. Журналы бота хранят номера, но не ваши чеки, "
         "30 дней. Счётчик присланных за день чеков хранится сутки, и после /delete (он держит дневной "
         "лимит).",
@@ -256,6 +264,10 @@ TEXTS: dict[str, dict[Language, str]] = {
     "card_more_few": {"en": "… and {count} more items", "ru": "… и ещё {count} позиции"},
     "card_more_many": {"en": "… and {count} more items", "ru": "… и ещё {count} позиций"},
     "card_more_other": {"en": "… and {count} more items", "ru": "… и ещё {count} позиции"},
+    "days_one": {"en": "{count} day", "ru": "{count} день"},
+    "days_few": {"en": "{count} days", "ru": "{count} дня"},
+    "days_many": {"en": "{count} days", "ru": "{count} дней"},
+    "days_other": {"en": "{count} days", "ru": "{count} дня"},
     "receipts_one": {"en": "{count} receipt", "ru": "{count} чек"},
     "receipts_few": {"en": "{count} receipts", "ru": "{count} чека"},
     "receipts_many": {"en": "{count} receipts", "ru": "{count} чеков"},

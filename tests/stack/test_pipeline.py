@@ -72,13 +72,14 @@ def test_non_photo_updates_are_acknowledged_and_ignored(stack: LocalStack, user:
     assert [m["text"] for m in user.chat()] == [TEXTS["unsupported"]["en"], TEXTS["not_an_image"]["en"]]
 
 
-def test_help_is_answered_in_the_users_language(stack: LocalStack) -> None:
-
-    for language, word in (("en", "receipts"), ("ru", "чеки")):
+def test_start_welcomes_and_help_helps_in_the_users_language(stack: LocalStack) -> None:
+    for language in ("en", "ru"):
         user = user_of(stack, language)
         assert user.post(user.message(text="/start")).status == 200
-        chat = user.chat()
-        assert len(chat) == 1 and word in chat[0]["text"]
+        assert user.post(user.message(text="/help")).status == 200
+        welcome, help_message = (m["text"] for m in user.chat())
+        assert welcome == TEXTS["welcome"][language] and "/help" in welcome
+        assert help_message.startswith(TEXTS["help"][language].split("\n")[0]) and "/delete" in help_message
 
 
 def test_a_repeated_update_stores_one_photo_and_answers_once(stack: LocalStack, user: TelegramUser) -> None:

@@ -168,3 +168,13 @@ def test_the_month_in_both_languages(fake_records) -> None:
     )
     text, _ = month.summary(1, "2024-01", 1, "ru")
     assert "3 чека" in text.splitlines() and f"Продукты: 15,69{NBSP}€, 1{NBSP}334,50{NBSP}₽" in text
+
+
+def test_help_says_how_long_in_days_as_words() -> None:
+    from receiptbot.bot.commands import help_text
+    from receiptbot.config import Settings
+
+    ru = help_text(Settings(raw_retention_days=30, failed_retention_days=1), group=False, language="ru")
+    en = help_text(Settings(raw_retention_days=21, failed_retention_days=2), group=False, language="en")
+    assert "фото хранятся 30 дней" in ru and "— 1 день (чтобы" in ru and "дн." not in ru
+    assert "kept for 21 days" in en and "for 2 days (so" in en

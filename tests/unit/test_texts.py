@@ -47,12 +47,12 @@ def assert_valid_telegram_html(message: str) -> None:
 
 
 SAMPLE_VALUES = {
-    "retention_days": 30,
+    "retention": "30 дней",
     "limit": 20,
     "minutes": 10,
     "until": "00:00",
     "privacy": "Photos are kept for 30 days.",
-    "failed_days": 30,
+    "failed": "30 дней",
     "count": 3,
     "items_sum": "10.00",
     "total": "12.00",
