@@ -6,6 +6,7 @@ dead-letter notice) first takes the receipt's answer claim, so a user never gets
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from receiptbot import faults, layout
@@ -37,17 +38,33 @@ def already_answered(event: ReceiptUploaded) -> bool:
     return claims.is_done(settings().work_bucket, layout.claim("answer", event.receipt_id))
 
 
-def deliver(bot: BotApi, event: ReceiptUploaded, html: str, **extra: Any) -> int | None:
+# Telegram notifies the user of a new message, never of an edit. A normal answer comes within
+# seconds, while the user still looks at the chat; one that comes later than this (redeliveries
+# after a fault, a replay) is sent as a new message, so that it is not missed.
+LATE_ANSWER_SECONDS = 60
+
+
+def is_late(event: ReceiptUploaded, now: float | None = None) -> bool:
+    """True when the receipt was sent long enough ago that its user has likely left the chat."""
+    now = time.time() if now is None else now
+    return event.sent_at is not None and now - event.sent_at > LATE_ANSWER_SECONDS
+
+
+def deliver(bot: BotApi, event: ReceiptUploaded, html: str, notify: bool = False, **extra: Any) -> int | None:
     """Turn the "reading your receipt…" message into the answer, or send a new one if it is gone.
-    The answer's message id; None when it could not be delivered for good."""
-    if event.status_message_id:
+
+    With ``notify`` (a failure after every retry) or a late answer, the answer is a new message
+    (which notifies) and the status message is withdrawn. The answer's message id; None when it
+    could not be delivered for good."""
+    notify = notify or is_late(event)
+    if event.status_message_id and not notify:
         try:
             bot.edit_message_text(event.chat_id, event.status_message_id, html, **extra)
             return event.status_message_id
         except faults.Permanent:
             pass  # the status message is gone or cannot be edited: a new message instead
     try:
-        return bot.send_message(event.chat_id, html, reply_to=event.message_id, **extra)["message_id"]
+        sent = bot.send_message(event.chat_id, html, reply_to=event.message_id, **extra)["message_id"]
     except faults.Transient:
         raise
     except TelegramError as exc:
@@ -60,17 +77,30 @@ def deliver(bot: BotApi, event: ReceiptUploaded, html: str, **extra: Any) -> int
             description=exc.description,
         )
         return None
+    if notify and event.status_message_id:
+        withdraw_status(bot, event)
+    return sent
 
 
-def answer_once(bot: BotApi, event: ReceiptUploaded, html: str) -> bool:
-    """Claim, deliver and mark done. False when the receipt already had its answer."""
+def withdraw_status(bot: BotApi, event: ReceiptUploaded) -> None:
+    """Delete the "reading your receipt…" message once the answer went out as a new one. Best
+    effort: the answer is delivered, so a failure here must not make Pub/Sub deliver it again."""
+    try:
+        bot.delete_message(event.chat_id, event.status_message_id)
+    except TelegramError:
+        log.info("status message left in place", receipt_id=event.receipt_id)
+
+
+def answer_once(bot: BotApi, event: ReceiptUploaded, html: str, notify: bool = False) -> int | None:
+    """Claim, deliver and mark done. The answer's message id; None when the receipt already had
+    its answer (or the answer could not be delivered for good)."""
     claim = take_answer_claim(event)
     if claim is None:
-        return False
+        return None
     try:
-        deliver(bot, event, html)
+        answer_id = deliver(bot, event, html, notify=notify)
     except Exception:
         claim.release()
         raise
     claim.complete()
-    return True
+    return answer_id

@@ -33,12 +33,15 @@ def handle_event(data: Any) -> None:
         return
     s = settings()
     keep(event)
-    answered = answer_once(bot(), event, text("final_failure", event.language))
+    # A new message, not an edit: it comes minutes after the photo, and an edit does not notify.
+    notice_id = answer_once(bot(), event, text("final_failure", event.language), notify=True)
+    if notice_id is not None:  # a replay's answer takes the notice's place
+        keep_event(event.model_copy(update={"status_message_id": notice_id}))
     log.error(
         "deadletter: receipt failed every attempt",
         event="receipt_dead_lettered",
         receipt_id=event.receipt_id,
-        user_told=answered,
+        user_told=notice_id is not None,
         kept_as=f"gs://{s.raw_bucket}/{layout.failed_event(event.receipt_id)}",
     )
 
@@ -76,6 +79,11 @@ def keep(event: ReceiptUploaded) -> None:
     s = settings()
     if not storage.copy(s.raw_bucket, event.raw_object, layout.failed_photo(event.receipt_id)):
         log.warning("deadletter: raw photo already gone", receipt_id=event.receipt_id)
+    keep_event(event)
+
+
+def keep_event(event: ReceiptUploaded) -> None:
+    s = settings()
     storage.write(
         s.raw_bucket,
         layout.failed_event(event.receipt_id),

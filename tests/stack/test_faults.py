@@ -162,6 +162,7 @@ def test_c_gemini_always_failing_tells_each_user_once_and_dead_letters(fault_sta
     for user, s in zip(users, sent, strict=True):
         answer = assert_answered_once(user, s.message_id)
         assert answer["text"] in FINAL_FAILURE
+        assert answer["edits"] == []  # a new message (the status one withdrawn): an edit would not notify
     dead = published("receipts-preprocessed-dead-letter", wait=3)
     for rid in rids:
         assert [e["receipt_id"] for e in dead].count(rid) >= 1

@@ -46,16 +46,18 @@ def test_the_user_is_told_once_and_the_receipt_is_kept(
     deadletter.handle_event(pubsub_message(dead))
     deadletter.handle_event(pubsub_message(dead))  # the push is at least once here too
 
+    # A new message replying to the photo (an edit would not notify), the status message withdrawn.
     (notice,) = telegram.chat(event.chat_id)
-    assert notice["message_id"] == event.status_message_id
+    assert notice["message_id"] != event.status_message_id and notice["reply_to"] == event.message_id
     assert notice["text"] == text("final_failure", "en")
-    assert [c["method"] for c in telegram.calls].count("editMessageText") == 1
+    assert [m.message_id for m in telegram.deleted] == [event.status_message_id]
+    assert [c["method"] for c in telegram.calls].count("sendMessage") == 2  # the status, the notice
     kept = failed_objects(fake_storage)
     assert set(kept) == {layout.failed_photo(event.receipt_id), layout.failed_event(event.receipt_id)}
     assert kept[layout.failed_photo(event.receipt_id)] == PHOTO
-    assert (
-        ReceiptUploaded.model_validate_json(kept[layout.failed_event(event.receipt_id)]) == event
-    )  # replay's
+    # replay's: its answer takes the notice's place
+    replayed = ReceiptUploaded.model_validate_json(kept[layout.failed_event(event.receipt_id)])
+    assert replayed == event.model_copy(update={"status_message_id": notice["message_id"]})
     assert storage.exists(settings().raw_bucket, event.raw_object)  # the original stays until lifecycle
 
 

@@ -163,3 +163,29 @@ def test_a_request_gemini_refuses_for_good_is_answered_in_plain_words(
     assert answer["text"] == text("not_a_receipt", "en")
     assert result_of(fake_records, event) is None
     assert claims.is_done(settings().work_bucket, answer_claim(event))
+
+
+def test_an_answer_that_comes_minutes_late_is_a_new_message(
+    fake_storage, fake_records, telegram, preprocessed, pubsub_message
+) -> None:
+    """Telegram notifies of new messages, not of edits: a late card (after retries, a replay) is sent anew."""
+    event = preprocessed().model_copy(update={"sent_at": int(time.time()) - 10 * 60})
+
+    extract.handle_event(pubsub_message(event))
+
+    (card,) = telegram.chat(event.chat_id)
+    assert card["message_id"] != event.status_message_id and card["reply_to"] == event.message_id
+    assert "15.69" in card["text"] and card["edits"] == []
+    assert [m.message_id for m in telegram.deleted] == [event.status_message_id]
+    assert result_of(fake_records, event)["card_message_id"] == card["message_id"]  # its buttons edit it
+
+
+def test_an_answer_within_the_minute_edits_the_status_message(
+    fake_storage, fake_records, telegram, preprocessed, pubsub_message
+) -> None:
+    event = preprocessed().model_copy(update={"sent_at": int(time.time()) - 20})
+
+    extract.handle_event(pubsub_message(event))
+
+    (card,) = telegram.chat(event.chat_id)
+    assert card["message_id"] == event.status_message_id and telegram.deleted == []
