@@ -7,11 +7,13 @@ import html
 import itertools
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 
+from receiptbot.bot.albums import MAX_PARTS, status_text
 from receiptbot.bot.texts import TEXTS
 
 
@@ -20,8 +22,10 @@ def plain(html_text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
-# Texts that are not an answer yet: the bot is still working.
-INTERIM_TEXTS = {t for key in ("received", "temporary_failure") for t in TEXTS[key].values()}
+# Texts that are not an answer yet: the bot is still working (on a photo, or on an album's).
+INTERIM_TEXTS = {t for key in ("received", "temporary_failure") for t in TEXTS[key].values()} | {
+    status_text(count, language) for count in range(1, MAX_PARTS + 1) for language in ("en", "ru")
+}
 # Ids that do not repeat across runs against one long-lived `make dev` stack.
 _update_ids = itertools.count(int(time.time() * 1000) % 10**9)
 _message_ids = itertools.count(int(time.time() * 1000) % 10**9)
@@ -111,6 +115,20 @@ class TelegramUser:
             ]
         )
 
+    def album_updates(self, photos: list[bytes]) -> list[dict[str, Any]]:
+        """An album: a photo message per image, sharing one media_group_id, as Telegram sends them."""
+        group = str(next(_update_ids) * 1000)
+        updates = [self.photo_update(photo) for photo in photos]
+        for update in updates:
+            update["message"]["media_group_id"] = group
+        return updates
+
+    def send_album(self, photos: list[bytes]) -> list[Sent]:
+        """Send an album: its updates all at once (Telegram sends them within about a second)."""
+        updates = self.album_updates(photos)
+        with ThreadPoolExecutor(len(updates)) as pool:
+            return list(pool.map(self.post, updates))
+
     def document_update(
         self, data: bytes, mime_type: str = "image/jpeg", file_name: str = "receipt.jpg"
     ) -> dict:
@@ -192,12 +210,16 @@ class TelegramUser:
 
     def wait_for_answer(self, message_id: int, timeout: float = 60) -> dict[str, Any]:
         """The bot's final message for this user message (the edited status message, usually)."""
+        return self.wait_for_album([message_id], timeout)
+
+    def wait_for_album(self, message_ids: list[int], timeout: float = 60) -> dict[str, Any]:
+        """The bot's final message in answer to any of these user messages: an album's summary
+        (its status message answers whichever photo joined the album first)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            final = [m for m in self.replies_to(message_id) if m["text"] not in INTERIM_TEXTS]
+            replies = [m for m in self.chat() if m["reply_to"] in message_ids]
+            final = [m for m in replies if m["text"] not in INTERIM_TEXTS]
             if final:
                 return final[0]
             time.sleep(0.05)
-        raise TimeoutError(
-            f"no answer to message {message_id} within {timeout} s: {self.replies_to(message_id)}"
-        )
+        raise TimeoutError(f"no answer to messages {message_ids} within {timeout} s: {replies}")

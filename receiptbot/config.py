@@ -16,6 +16,7 @@ from pydantic import (
     AliasChoices,
     BeforeValidator,
     Field,
+    PositiveFloat,
     PositiveInt,
     SecretStr,
     ValidationError,
@@ -115,6 +116,9 @@ class Settings(BaseSettings):
     # Older than this, a claim was left by a crashed instance: above extract's 120 s timeout (the
     # longest a holder can live), and well inside the redelivery window of 7 attempts (~10 min).
     claim_timeout_seconds: PositiveInt = Field(150, alias="CLAIM_TIMEOUT_SECONDS")
+    # An album's photos come as separate updates with no end marker, within about a second: its
+    # summary waits this long after the last photo joined (bot/albums.py).
+    album_wait_seconds: PositiveFloat = Field(3.0, alias="ALBUM_WAIT_SECONDS")
     raw_retention_days: PositiveInt = Field(30, alias="RAW_RETENTION_DAYS")
     failed_retention_days: PositiveInt = Field(30, alias="FAILED_RETENTION_DAYS")  # /help says it too
 

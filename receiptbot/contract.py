@@ -29,6 +29,9 @@ class ReceiptUploaded(BaseModel):
     source: Literal["photo", "document"] = "photo"
     sent_at: int | None = None  # the message's date (unix seconds): /delete drops what was sent before it
     file_unique_id: str | None = None  # Telegram's id of the file: the same photo sent again
+    # A photo of an album (cloud/albums.py): its outcome goes into the album's one summary, and
+    # status_message_id is None (the album's status message is the album's, not this photo's).
+    album_id: str | None = None
 
 
 class ReceiptPreprocessed(ReceiptUploaded):

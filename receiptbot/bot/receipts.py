@@ -18,10 +18,11 @@ from babel.dates import format_date
 
 from receiptbot import faults, layout
 from receiptbot import logs as log
-from receiptbot.bot import buttons, month
+from receiptbot.bot import albums, buttons, month
 from receiptbot.bot.card import card_keyboard, category_name, render_card
 from receiptbot.bot.commands import is_admin, labelled
 from receiptbot.bot.texts import Language, language_of, text
+from receiptbot.cloud import albums as stored_albums
 from receiptbot.cloud import records, storage
 from receiptbot.cloud.records import FixField, PendingFix, Record
 from receiptbot.config import Settings
@@ -285,6 +286,38 @@ def delete_chat_data(s: Settings, chat_id: int) -> int:
     return count
 
 
+def show_part(s: Settings, press: buttons.Press, message: Message, user_id: int, language: Language) -> str:
+    """An album's receipt: its card with its buttons, as a new message under its photo (a fix then
+    edits that card)."""
+    record = _record(press.target, message.chat.id)
+    html, keyboard = card_message(s, record, language)
+    sent = bot().send_message(record.chat_id, html, record.message_id, reply_markup=keyboard)
+    records.update(record.model_copy(update={"card_message_id": sent["message_id"]}))
+    return ""
+
+
+def join_album(s: Settings, press: buttons.Press, message: Message, user_id: int, language: Language) -> str:
+    """An album's photos are one long receipt: one record (the first part's), the others' records
+    and images deleted, and the summary becomes its card. A repeated press shows the card again."""
+    album = stored_albums.get(press.target)
+    if album is None or album.chat_id != message.chat.id:
+        raise Gone(press.target)
+    if not album.joined:
+        parts = albums.part_records(album)
+        found = [part for part in parts if part is not None]
+        if len(found) != len(parts) or not albums.joinable(found):
+            raise Gone(press.target)  # a part was deleted meanwhile: the parts are no longer one receipt
+        record = albums.joined(found).model_copy(
+            update={"card_message_id": message.message_id, "edited_at": dt.datetime.now(dt.UTC)}
+        )
+        stored_albums.join_records(album, record, [part.receipt_id for part in found[1:]])
+        for part in found[1:]:
+            delete_images(s, part.receipt_id)
+        log.info("album: parts joined into one receipt", receipt_id=record.receipt_id, parts=len(found))
+    _show(s, _record(layout.receipt_id(album.chat_id, album.in_order[0]), message.chat.id), message, language)
+    return text("album_joined", language)
+
+
 ACTIONS: dict[str, Action] = {
     "fix": fix_menu,
     "ft": ask_fix,
@@ -300,6 +333,8 @@ ACTIONS: dict[str, Action] = {
     "wipe": wipe,
     "wipeme": wipe_mine,
     "wipen": keep_all,
+    "part": show_part,
+    "join": join_album,
 }
 
 

@@ -56,6 +56,35 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "🧾 Receipt received, reading it…",
         "ru": "🧾 Чек получен, читаю…",
     },
+    # An album's one status message and its summary (bot/albums.py). "фото" does not decline.
+    "album_received_one": {
+        "en": "🧾 Got {count} photo, reading it…",
+        "ru": "🧾 Получил {count} фото, читаю…",
+    },
+    "album_received_few": {
+        "en": "🧾 Got {count} photos, reading them…",
+        "ru": "🧾 Получил {count} фото, читаю…",
+    },
+    "album_received_many": {
+        "en": "🧾 Got {count} photos, reading them…",
+        "ru": "🧾 Получил {count} фото, читаю…",
+    },
+    "album_received_other": {
+        "en": "🧾 Got {count} photos, reading them…",
+        "ru": "🧾 Получил {count} фото, читаю…",
+    },
+    "album_title": {"en": "{receipts} from your album", "ru": "{receipts} из альбома"},
+    "album_unreadable": {
+        "en": "photo {number} could not be read",
+        "ru": "фото {number} не удалось прочитать",
+    },
+    "album_sum": {"en": "Altogether: {totals}", "ru": "Всего: {totals}"},
+    "album_join_offer": {
+        "en": "These look like parts of one long receipt.",
+        "ru": "Похоже, это части одного длинного чека.",
+    },
+    "btn_join": {"en": "🔗 Join into one receipt", "ru": "🔗 Объединить в один чек"},
+    "album_joined": {"en": "Joined into one receipt.", "ru": "Объединено в один чек."},
     "not_an_image": {
         "en": "I can't read this file. Please send the receipt as a photo, an image (JPEG, PNG, HEIC) "
         "or a PDF.",

@@ -9,8 +9,9 @@ from typing import Any
 
 from receiptbot import contract, layout
 from receiptbot import logs as log
+from receiptbot.bot.albums import answer_once
 from receiptbot.bot.export_reply import take_export_claim
-from receiptbot.bot.reply import already_answered, answer_once
+from receiptbot.bot.reply import already_answered
 from receiptbot.bot.texts import text
 from receiptbot.cloud import storage
 from receiptbot.config import settings

@@ -8,7 +8,7 @@ from typing import Any
 
 from receiptbot import contract
 from receiptbot import logs as log
-from receiptbot.bot import receipts
+from receiptbot.bot import albums, receipts
 from receiptbot.bot.reply import deliver, take_answer_claim
 from receiptbot.bot.texts import text
 from receiptbot.cloud import records, storage
@@ -122,10 +122,13 @@ def handle_event(data: Any, push: Any = None) -> None:
         if not claim.renew():  # ran past its lease: the instance that took it over answers
             log.warning("extract: taken over while reading; the taker answers", receipt_id=event.receipt_id)
             return
-        html, keyboard = receipts.card_message(s, record, event.language)
-        card_id = deliver(bot(), event, html, reply_markup=keyboard)
-        if card_id is not None and card_id != record.card_message_id:
-            records.update(record.model_copy(update={"card_message_id": card_id}))
+        if event.album_id is not None:  # its line in the album's summary, not a card of its own
+            albums.settle(s, event, record.receipt_id)
+        else:
+            html, keyboard = receipts.card_message(s, record, event.language)
+            card_id = deliver(bot(), event, html, reply_markup=keyboard)
+            if card_id is not None and card_id != record.card_message_id:
+                records.update(record.model_copy(update={"card_message_id": card_id}))
     except Exception as exc:
         claim.release()
         tell_user_we_retry(event)
@@ -167,11 +170,13 @@ def read_and_save(event: ReceiptPreprocessed, push: Any, s: Settings) -> Record 
             log.warning(
                 "extract: engine gave up on this receipt", receipt_id=event.receipt_id, error=str(exc)
             )
-            deliver(bot(), event, text("not_a_receipt", event.language))
+            not_a_receipt(event, s)
             return None
     receipt, warnings = validation.check(receipt, event.fiscal_qr, payment_qr=event.payment_qr)
-    if not readable(receipt):  # an unreadable photo is not a record: it would be an empty row
-        deliver(bot(), event, text("not_a_receipt", event.language))
+    # An unreadable photo is not a record: it would be an empty row. A part of an album may be the
+    # middle of a long receipt, with items only.
+    if not readable(receipt) and not (event.album_id is not None and receipt.items):
+        not_a_receipt(event, s)
         return None
     record = new_record(event, receipt, engine, warnings)
     if not records.save(record):
@@ -181,6 +186,14 @@ def read_and_save(event: ReceiptPreprocessed, push: Any, s: Settings) -> Record 
         withdraw_status(event)
         return None
     return record
+
+
+def not_a_receipt(event: ReceiptPreprocessed, s: Settings) -> None:
+    """Say that no receipt was read: in the photo's status message, or in its album's summary."""
+    if event.album_id is not None:
+        albums.settle(s, event, None)
+    else:
+        deliver(bot(), event, text("not_a_receipt", event.language))
 
 
 # Gemini takes at most 20 MB of inline data per request, base64 included; a larger PDF is read

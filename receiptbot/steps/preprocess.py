@@ -19,7 +19,7 @@ from google.api_core import exceptions as gexc
 
 from receiptbot import contract, layout
 from receiptbot import logs as log
-from receiptbot.bot.reply import answer_once
+from receiptbot.bot.albums import answer_once
 from receiptbot.bot.texts import text
 from receiptbot.cloud import pubsub, storage
 from receiptbot.config import settings

@@ -205,7 +205,16 @@ def accept_receipt(s: Settings, rid: str, message: Message, image: Image, langua
             return "ignored", 200
         # Streamed from Telegram into the bucket: a 20 MB document is never whole in memory.
         with bot().open_download(bot().get_file_path(image.file_id), s.max_upload_bytes) as photo:
-            status_id = store_photo(s, raw_name, photo, image.file_size, chat_id, message_id, language)
+            if message.media_group_id is None:
+                status_id = store_photo(s, raw_name, photo, image.file_size, chat_id, message_id, language)
+            else:  # the album's one status message is sent by join_album
+                storage.create_streamed(
+                    s.raw_bucket, raw_name, photo, "application/octet-stream", {}, image.file_size
+                )
+                status_id = None
+    album_id = None
+    if message.media_group_id is not None:
+        album_id = join_album(message, message.media_group_id, user_id, language)
     event = ReceiptUploaded(
         receipt_id=rid,
         chat_id=chat_id,
@@ -217,10 +226,60 @@ def accept_receipt(s: Settings, rid: str, message: Message, image: Image, langua
         source=image.source,
         sent_at=message.date,
         file_unique_id=image.file_unique_id,
+        album_id=album_id,
     )
     pubsub.publish(s.project, s.topic_uploaded, event)
     log.info("webhook: receipt accepted", receipt_id=rid, seconds=round(time.monotonic() - started, 3))
     return "ok", 200
+
+
+def join_album(message: Message, media_group_id: str, user_id: int, language: Language) -> str | None:
+    """Add the photo to its album: its first photo sends the status message, each later one makes
+    it count the photos. The album's id; None when the photo is answered alone (an album already
+    summarised when it came, or a media_group_id that is not Telegram's)."""
+    from receiptbot.bot import albums  # Babel: only an album's photos pay for it
+    from receiptbot.cloud import albums as stored_albums
+
+    chat_id, message_id = message.chat.id, message.message_id
+    album_id = albums.album_id(chat_id, media_group_id)
+    album, added = (
+        (None, False)
+        if album_id is None
+        else stored_albums.join(album_id, chat_id, user_id, language, message_id)
+    )
+    if album is None:
+        log.info(
+            "webhook: a photo answered alone, not as part of an album", receipt_id=f"{chat_id}_{message_id}"
+        )
+        return None
+    shown = None
+    if album.first_part == message_id and album.status_message_id is None:
+        shown = len(album.parts)
+        status_id = bot().send_message(chat_id, albums.status_text(shown, language), reply_to=message_id)[
+            "message_id"
+        ]
+        try:
+            album = stored_albums.set_status(album.album_id, status_id)
+        except Exception:
+            withdraw(chat_id, status_id)  # Telegram re-sends the update, which sends its own
+            raise
+        if album.status_message_id != status_id:  # a copy of this update sent its message first
+            withdraw(chat_id, status_id)
+            return album.album_id
+    elif not added:  # a re-sent update: the count was shown when it joined
+        return album.album_id
+    # Photos joining at the same moment edit in any order: whoever edits last looks again.
+    for _ in range(albums.MAX_PARTS):
+        if album.status_message_id is None or album.summarised or len(album.parts) == shown:
+            break
+        shown = len(album.parts)
+        try:
+            bot().edit_message_text(chat_id, album.status_message_id, albums.status_text(shown, language))
+        except TelegramError:
+            log.warning("webhook: an album's status message could not be edited", chat_id=chat_id)
+            break
+        album = stored_albums.get(album.album_id) or album
+    return album.album_id
 
 
 def tell_capped(

@@ -54,6 +54,7 @@ class Message(TelegramObject):
     reply_to_message: Message | None = None  # the message this one answers (a ForceReply prompt)
     photo: list[PhotoSize] | None = None
     document: Document | None = None
+    media_group_id: str | None = None  # the photos of one album share it
     # Set on the service message a group gets when it becomes a supergroup (a new chat id).
     migrate_to_chat_id: int | None = None
 
