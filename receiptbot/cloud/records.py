@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from google.api_core import exceptions as gexc
-from google.api_core.retry import Retry
+from google.api_core.retry import Retry, if_exception_type
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 from pydantic import BaseModel, Field
@@ -45,7 +45,23 @@ QUOTA_NOTICES = "quota_notices"
 # As with Cloud Storage: fail within seconds; the retry that outlives an outage is Pub/Sub's or
 # Telegram's redelivery.
 CALL: dict[str, Any] = {"retry": Retry(timeout=4.0), "timeout": 10.0}
-TRANSIENT_ERRORS = (gexc.ServerError, gexc.TooManyRequests, gexc.ServiceUnavailable, gexc.RetryError)
+# Aborted: Firestore gave up a contended write (many receipts on one counter); nothing was applied.
+TRANSIENT_ERRORS = (
+    gexc.ServerError,
+    gexc.TooManyRequests,
+    gexc.ServiceUnavailable,
+    gexc.Aborted,
+    gexc.RetryError,
+)
+# The cost caps' batches are retried on contention too: each carries a precondition on the
+# receipt's mark, so a batch that was applied and is sent again fails instead of counting twice.
+COUNT_CALL: dict[str, Any] = {
+    "retry": Retry(
+        predicate=if_exception_type(gexc.Aborted, gexc.ServiceUnavailable, gexc.InternalServerError),
+        timeout=4.0,
+    ),
+    "timeout": 10.0,
+}
 BATCH_SIZE = 400  # a write batch holds at most 500 operations
 
 FixField = Literal["total", "date", "merchant"]
@@ -336,7 +352,9 @@ def count_receipt(receipt_id: str, quotas: Sequence[Quota], expires_at: dt.datet
     would fight over the same documents. A receipt is let in only when no count passed its limit,
     so concurrent receipts never get in past a cap; an overrun is given back. A mark that exists
     means an earlier delivery counted it. Any other fault raises: the caller refuses the receipt
-    for now, so the caps fail closed.
+    for now, so the caps fail closed. Left open, both needing a reply lost after the write was
+    applied: a count whose result never arrived, or a give-back that failed for good, leaves the
+    mark, so a re-send of that receipt is let in (the counters then stay one too high).
     """
     counted = client().collection(QUOTA_RECEIPTS).document(receipt_id)
     counters = [client().collection(QUOTAS).document(quota.key) for quota in quotas]
@@ -345,17 +363,21 @@ def count_receipt(receipt_id: str, quotas: Sequence[Quota], expires_at: dt.datet
     for ref in counters:
         batch.set(ref, {"count": firestore.Increment(1), "expires_at": expires_at}, merge=True)
     try:
-        results = batch.commit(**CALL)
-    except gexc.Conflict:  # the mark exists
+        results = batch.commit(**COUNT_CALL)
+    except gexc.AlreadyExists:  # the mark exists (not Aborted, its sibling: that applied nothing)
         return None
     counts = [int(result.transform_results[0].integer_value) for result in results[1:]]
     spent = next((quota for quota, count in zip(quotas, counts, strict=True) if count > quota.limit), None)
     if spent is not None:
         give_back = client().batch()
-        give_back.delete(counted)
+        # Only while the mark exists: a give-back applied once and sent again must not subtract twice.
+        give_back.delete(counted, option=client().write_option(exists=True))
         for ref in counters:
             give_back.set(ref, {"count": firestore.Increment(-1)}, merge=True)
-        give_back.commit(**CALL)
+        try:
+            give_back.commit(**COUNT_CALL)
+        except (gexc.NotFound, gexc.FailedPrecondition):
+            pass  # an earlier try of this give-back was applied
     return spent
 
 
@@ -363,7 +385,7 @@ def first_notice(key: str, expires_at: dt.datetime) -> bool:
     """True the first time a notice is noted under ``key``: the one "limit reached" per window."""
     try:
         client().collection(QUOTA_NOTICES).document(key).create({"expires_at": expires_at}, **CALL)
-    except gexc.Conflict:
+    except gexc.AlreadyExists:
         return False
     return True
 
