@@ -8,11 +8,12 @@ Telegram does when it misses a 200). A non-200 is re-sent, as Telegram would. Th
 each user received. The last line:
 
     load sent=<posts> receipts=<distinct updates> answered=<n> lost=<n> duplicated=<n>
-         capped=<receipts over a cap> capped_chats=<n> told_once=<n> seconds=<s>
+         capped=<receipts over a cap> capped_chats=<n> told_once=<n> records=<n> seconds=<s>
 
 lost: receipts within their chat's cap with no answer by the timeout; duplicated: receipts
 answered more than once (a card and a cap notice count as two); told_once: chats over their cap
-whose user got exactly one cap notice.
+whose user got exactly one cap notice; records: the Firestore documents of the chats (one per
+answered receipt, none for a capped one).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import requests
 from devstack.stack import LocalStack, StackConfig
 from devstack.user import INTERIM_TEXTS, TelegramUser
 from receiptbot.bot.texts import TEXTS
+from receiptbot.cloud import records
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -152,6 +154,8 @@ def main() -> None:
         seconds = time.monotonic() - started
         time.sleep(3)  # room for a second answer to show up, were the pipeline to send one
         counts, notices = answers_per_receipt(stack, receipts)
+        # The receipt id is the document id, so a receipt has one record at most: count them.
+        stored = [r for chat_id in per_chat for r in records.of_chat(chat_id)]
 
     answered = cards(counts, notices)
     lost = sum(max(0, let_in[chat_id] - answered[chat_id]) for chat_id in per_chat)
@@ -161,7 +165,7 @@ def main() -> None:
         f"load sent={len(posts)} receipts={len(receipts)} answered={sum(answered.values())} "
         f"lost={lost} duplicated={duplicated} capped={len(receipts) - sum(let_in.values())} "
         f"capped_chats={len(over)} told_once={sum(notices[chat_id] == 1 for chat_id in over)} "
-        f"seconds={seconds:.1f}"
+        f"records={len(stored)} seconds={seconds:.1f}"
     )
 
 
