@@ -110,7 +110,7 @@ def summary(album: Album, language: Language) -> tuple[str, dict[str, Any]]:
     ]
     for number, record in enumerate(parts, 1):
         if record is None:
-            lines.append(f"{number}. ⚠️ {text('album_unreadable', language, number=number)}")
+            lines.append(f"{number}. ⚠️ {text('album_unreadable', language, count=number)}")
         else:
             amount = money(record.receipt.total, record.receipt.currency, language)
             lines.append(f"{number}. {field(shop(record, language))} — {escape(amount)}")
@@ -171,18 +171,19 @@ def joined(parts: list[Record]) -> Record:
     return parts[0].model_copy(update={"receipt": receipt, "warnings": kept + checks})
 
 
-def answer_once(api: BotApi, event: ReceiptUploaded, html: str) -> bool:
+def answer_once(api: BotApi, event: ReceiptUploaded, html: str, notify: bool = False) -> int | None:
     """``reply.answer_once``, but a photo of an album answers with its line in the album's summary
-    ("photo 2 could not be read"), so its text never replaces the album's status message."""
+    ("photo 2 could not be read"), so its text never replaces the album's status message: None
+    then, as the photo has no message of its own."""
     if event.album_id is None:
-        return reply.answer_once(api, event, html)
+        return reply.answer_once(api, event, html, notify=notify)
     claim = reply.take_answer_claim(event)
     if claim is None:
-        return False
+        return None
     try:
         settle(settings(), event, None)
     except Exception:
         claim.release()
         raise
     claim.complete()
-    return True
+    return None

@@ -75,8 +75,8 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "album_title": {"en": "{receipts} from your album", "ru": "{receipts} из альбома"},
     "album_unreadable": {
-        "en": "photo {number} could not be read",
-        "ru": "фото {number} не удалось прочитать",
+        "en": "photo {count} could not be read",
+        "ru": "фото {count} не удалось прочитать",
     },
     "album_sum": {"en": "Altogether: {totals}", "ru": "Всего: {totals}"},
     "album_join_offer": {

@@ -65,6 +65,7 @@ def test_the_defaults() -> None:
         "chat_daily_receipts": 300,
         "global_daily_receipts": 10_000,
         "claim_timeout_seconds": 150,
+        "album_wait_seconds": 3.0,
         "raw_retention_days": 30,
         "failed_retention_days": 30,
     }
@@ -106,6 +107,7 @@ MAPPING = [
     ("FAILED_RETENTION_DAYS", "14", "failed_retention_days", 14),
     ("CLAIM_TIMEOUT_SECONDS", "200", "claim_timeout_seconds", 200),
     ("RAW_RETENTION_DAYS", "7", "raw_retention_days", 7),
+    ("ALBUM_WAIT_SECONDS", "1.5", "album_wait_seconds", 1.5),
 ]
 SECRETS = [
     ("TELEGRAM_BOT_TOKEN", "telegram_token"),
