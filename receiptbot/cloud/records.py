@@ -23,16 +23,18 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal
 
 from google.api_core import exceptions as gexc
 from google.api_core.retry import Retry, if_exception_type
-from google.cloud import firestore
-from google.cloud.firestore_v1.base_query import FieldFilter
 from pydantic import BaseModel, Field
 
 from receiptbot.config import settings
 from receiptbot.reading.model import Category, Check, DocumentType, Receipt, billing_month
+
+if TYPE_CHECKING:
+    from google.cloud import firestore
 
 RECEIPTS = "receipts"
 MERCHANT_CATEGORIES = "merchant_categories"
@@ -146,10 +148,24 @@ def merchant_key(name: str) -> str:
     return " ".join(kept.split())
 
 
+def firestore_module() -> ModuleType:
+    """google.cloud.firestore, imported on first use, not at the webhook's cold start (~45 ms of
+    CPU that /start, /help and a refused update never need)."""
+    from google.cloud import firestore
+
+    return firestore
+
+
 @lru_cache(maxsize=1)
 def client() -> firestore.Client:
     s = settings()
-    return firestore.Client(project=s.project, database=s.firestore_database)
+    return firestore_module().Client(project=s.project, database=s.firestore_database)
+
+
+def where_equal(query: firestore.Query, name: str, value: Any) -> firestore.Query:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    return query.where(filter=FieldFilter(name, "==", value))
 
 
 def _receipts() -> firestore.CollectionReference:
@@ -170,7 +186,7 @@ def save(record: Record) -> bool:
     chat = client().collection(CHATS).document(str(record.chat_id))
     ref = _receipts().document(record.receipt_id)
 
-    @firestore.transactional
+    @firestore_module().transactional
     def write(transaction: firestore.Transaction) -> bool:
         mark = chat.get(transaction=transaction).to_dict() or {}
         senders = mark.get("senders_deleted_up_to") or {}
@@ -194,9 +210,9 @@ def delete(receipt_id: str) -> None:
 
 
 def _query(chat_id: int, **equal: Any) -> firestore.Query:
-    query = _receipts().where(filter=FieldFilter("chat_id", "==", chat_id))
+    query = where_equal(_receipts(), "chat_id", chat_id)
     for name, value in equal.items():
-        query = query.where(filter=FieldFilter(name, "==", value))
+        query = where_equal(query, name, value)
     return query
 
 
@@ -284,7 +300,7 @@ def delete_chat(chat_id: int, up_to: int) -> int:
     client().collection(CHATS).document(str(chat_id)).set({"deleted_up_to": up_to}, merge=True, **CALL)
     deleted = 0
     for collection in (RECEIPTS, MERCHANT_CATEGORIES, PENDING_FIXES):
-        query = client().collection(collection).where(filter=FieldFilter("chat_id", "==", chat_id))
+        query = where_equal(client().collection(collection), "chat_id", chat_id)
         deleted += _delete_all(query, count=collection == RECEIPTS)
     return deleted
 
@@ -297,8 +313,8 @@ def delete_sender(chat_id: int, user_id: int, up_to: int) -> list[str]:
     mine = _query(chat_id, user_id=user_id)
     deleted = [snapshot.id for snapshot in mine.select([]).stream(**CALL)]
     _delete_all(mine, count=False)
-    prompts = client().collection(PENDING_FIXES).where(filter=FieldFilter("chat_id", "==", chat_id))
-    _delete_all(prompts.where(filter=FieldFilter("user_id", "==", user_id)), count=False)
+    prompts = where_equal(client().collection(PENDING_FIXES), "chat_id", chat_id)
+    _delete_all(where_equal(prompts, "user_id", user_id), count=False)
     return deleted
 
 
@@ -312,7 +328,7 @@ def move_chat(old_chat_id: int, new_chat_id: int) -> int:
     """A group became a supergroup: its records and remembered categories belong to the new chat
     id (their receipt ids stay). Safe to repeat. Returns the number of records moved."""
     new_chat = client().collection(CHATS).document(str(new_chat_id))
-    new_chat.set({"migrated_from": firestore.ArrayUnion([old_chat_id])}, merge=True, **CALL)
+    new_chat.set({"migrated_from": firestore_module().ArrayUnion([old_chat_id])}, merge=True, **CALL)
     moved = 0
     for refs in _chunks(s.reference for s in _query(old_chat_id).select([]).stream(**CALL)):
         batch = client().batch()
@@ -320,7 +336,7 @@ def move_chat(old_chat_id: int, new_chat_id: int) -> int:
             batch.update(ref, {"chat_id": new_chat_id})
         batch.commit(**CALL)
         moved += len(refs)
-    old = client().collection(MERCHANT_CATEGORIES).where(filter=FieldFilter("chat_id", "==", old_chat_id))
+    old = where_equal(client().collection(MERCHANT_CATEGORIES), "chat_id", old_chat_id)
     for snapshot in old.stream(**CALL):
         value = (snapshot.to_dict() or {}).get("category")
         if value in Category._value2member_map_:
@@ -361,7 +377,7 @@ def count_receipt(receipt_id: str, quotas: Sequence[Quota], expires_at: dt.datet
     batch = client().batch()
     batch.create(counted, {"expires_at": expires_at})
     for ref in counters:
-        batch.set(ref, {"count": firestore.Increment(1), "expires_at": expires_at}, merge=True)
+        batch.set(ref, {"count": firestore_module().Increment(1), "expires_at": expires_at}, merge=True)
     try:
         results = batch.commit(**COUNT_CALL)
     except gexc.AlreadyExists:  # the mark exists (not Aborted, its sibling: that applied nothing)
@@ -373,7 +389,7 @@ def count_receipt(receipt_id: str, quotas: Sequence[Quota], expires_at: dt.datet
         # Only while the mark exists: a give-back applied once and sent again must not subtract twice.
         give_back.delete(counted, option=client().write_option(exists=True))
         for ref in counters:
-            give_back.set(ref, {"count": firestore.Increment(-1)}, merge=True)
+            give_back.set(ref, {"count": firestore_module().Increment(-1)}, merge=True)
         try:
             give_back.commit(**COUNT_CALL)
         except (gexc.NotFound, gexc.FailedPrecondition):

@@ -1,5 +1,6 @@
 """The webhook's cold start stays light: importing its entry point loads neither OpenCV, numpy,
-Pillow nor the Gemini SDK (import-linter checks the import graph; this checks what really loads)."""
+Pillow nor the Gemini SDK (import-linter checks the import graph; this checks what really loads),
+nor the Firestore client, which the requests that use it import (records.firestore_module)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import sys
 
 from helpers import REPO
 
-HEAVY = ("cv2", "numpy", "PIL", "google.genai", "tesserocr")
+HEAVY = (
+    "cv2",
+    "numpy",
+    "PIL",
+    "google.genai",
+    "tesserocr",
+    "google.cloud.firestore",
+    "google.cloud.firestore_v1",
+)
 
 # Runs the function's main.py as functions-framework does (receiptbot is installed), then lists
 # the heavy modules that were loaded.
