@@ -454,3 +454,31 @@ def test_company_line_with_short_words_or_a_registration_number(header: str, nam
         parse_receipt_text(f"{header}\nKAWASAN PERINDUSTRIAN BALAKONG\nPEN 9.90\nTOTAL 9.90\n").merchant.name
         == name
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        # A Malaysian address with no RM, no SDN BHD and no GST printed.
+        ("KEDAI BUKU ANGSA\nNO 5, JALAN MAWAR 3\n81100 JOHOR BAHRU\nPEN 2.00\nTotal 2.00\n", "MYR"),
+        ("KEDAI\nTAMAN MELATI\nPEN 2.00\nTotal 2.00\n", "MYR"),
+        # A Russian receipt that OCR read half in Latin: its legal form (О read Latin) and its till.
+        ("HAHEI SHOP\nOOO Vector\nКАССИР Sidorova\nБУГЛЕН 59.80 €\nTOTAL 59.80\n", "RUB"),
+        ("SHOP\nИНН 7825706086\nФН 8712000101115560\nTOTAL 59.80\n", "RUB"),
+    ],
+)
+def test_currency_from_the_country_when_no_mark_is_printed(text: str, currency: str) -> None:
+    assert parse_receipt_text(text).currency == currency
+
+
+def test_a_date_only_readable_month_first_loses_to_a_day_first_one() -> None:
+    # "01/19/2017" is a misread "01/10/2017" on a day-first receipt (RM, Malaysia).
+    text = "SHOP SDN BHD\nDate: 01/19/2017\nDD: 01/10/2017 11:97\nTOTAL RM 3.00\n"
+    assert parse_receipt_text(text).date == "2017-10-01"
+    # Alone, it still is the date.
+    assert parse_receipt_text("SHOP SDN BHD\nDate: 01/19/2017\nTOTAL RM 3.00\n").date == "2017-01-19"
+
+
+def test_a_card_slip_amount_with_its_currency_mark_inside_edge_noise() -> None:
+    text = "LIDL\nPepper 1.19 A\nMilk 0.79 A\nTOTAL ; и\n\\ , Amount £1.98 , о SOSS\n"
+    assert parse_receipt_text(text).total == Decimal("1.98")

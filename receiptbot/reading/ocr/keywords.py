@@ -180,6 +180,15 @@ DOLLAR = "$"
 CURRENCY_EVIDENCE = (
     ("EUR", r"\bMWST\b|MEHRWERTST|\bSUMME\b|ZU ZAHLEN|\bUST\b|\bGMBH\b|\bTVA\b"),
     ("MYR", r"\bSDN\.? ?BHD\b|\bBERHAD\b|\bMALAYSIA\b|\bSST\b|\bGST\b"),
+    # A Malaysian address: its street and estate words, a state or the capital after a postcode.
+    (
+        "MYR",
+        r"\bJALAN\b|\bJLN\b|\bTAMAN\b"
+        r"|\b\d{5},? (?:KUALA LUMPUR|SELANGOR|JOHOR|PENANG|PERAK|KEDAH|MELAKA|PAHANG|SABAH|SARAWAK)",
+    ),
+    # A Russian receipt's legal form (its О read Latin, too), words of the till, the tax id and
+    # the fiscal drive's numbers, when OCR made the page half Latin.
+    ("RUB", r"(?<![А-ЯЁA-Z])(?:[ОO]{3}|ККТ|КАССИР|НДС|(?:ИНН|ФН|ФД|ФП)\W{0,3}\d{4})(?![А-ЯЁA-Z])"),
     ("GBP", r"\bVAT (?:NO|NUMBER|REG)\b.{0,6}GB ?\d{3}|\bGB ?\d{3} ?\d{4} ?\d{2}\b|\.CO\.UK\b"),
 )
 

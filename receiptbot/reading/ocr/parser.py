@@ -47,6 +47,9 @@ _SLIP_AMOUNT = re.compile(
     r"(?:AMOUNT[ :]*)?"
     r"(?:(?:EUR|EURO|€|USD|\$|RUB|РУБ\.?|₽|£|GBP)[ :.=_]*[-\d., ]+|[-\d., ]+ ?(?:EUR|€|РУБ\.?|₽))"
 )
+# A slip's amount line with its currency mark ("Amount £16.78"): what a photo's edge adds to it
+# around ("\\ , Amount £16.78 , o SOSS") does not hide it.
+_MARKED_SLIP_AMOUNT = re.compile(r"(?<![A-ZÄÖÜА-ЯЁ])AMOUNT[ :]*(?:EUR|€|£|GBP|\$|USD)[ :]*\d")
 # A photo's line often starts or ends in a mark or two read from the table or the paper's edge.
 _EDGE_NOISE = re.compile(r"^(?:[^\w\d€£$₽]{1,2} |\w )+|(?: [^\w\d€£$₽]{1,2}| \w)+$")
 
@@ -262,7 +265,9 @@ def _kind(line: _Line) -> str:
         return "total"
     if card:
         return "card"
-    if _SLIP_AMOUNT.fullmatch(_EDGE_NOISE.sub("", up.strip())):
+    if _SLIP_AMOUNT.fullmatch(_EDGE_NOISE.sub("", up.strip())) or (
+        len(line.amounts) == 1 and _MARKED_SLIP_AMOUNT.search(up)
+    ):
         return "bare"  # "EUR 15,69" alone: the amount line of a card slip
     return "item"
 
@@ -333,13 +338,16 @@ def _date_votes(lines: list[_Line], today: Date, month_first: bool) -> Counter[s
                 if ((sep1 + sep2).strip(" ") or keyword) and (len(y) == 4 or time)
             ]
         for d, m, y in found:
-            day = _valid_date(*((int(m), int(d)) if month_first else (int(d), int(m))), int(y), today)
+            first, second = (int(m), int(d)) if month_first else (int(d), int(m))
+            day = _valid_date(first, second, int(y), today)
             if day:
                 # A date beside a time or after "Datum" is the purchase, not a printed promo date.
                 # "1.04.20" counts half: printers pad the day like the month, so OCR lost a digit.
+                # A date that reads only in the other country's order ("01/19/2017" on a receipt
+                # written day first) is most likely a digit misread: it counts least.
                 purchase = 2 if _TIME.search(line.text) or keyword else 1
                 weight = purchase * (1 if len(d) < len(m) == 2 else 2)
-                votes[day.isoformat()] += weight
+                votes[day.isoformat()] += 1 if second > 12 else weight
     return votes
 
 
