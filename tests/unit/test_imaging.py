@@ -16,6 +16,7 @@ from synthetic import FISCAL, encode, synthetic_scan
 from receiptbot.config import Settings
 from receiptbot.reading.fiscal import parse_fiscal_qr
 from receiptbot.reading.imaging import REJECTION_REASONS, ImageRejected, PreparedImage, prepare
+from receiptbot.reading.imaging.layout import _deepen_faint_print
 from tools.phone_photos import CASES, phone_photo
 
 DEV = SHARED_RECEIPTS
@@ -208,3 +209,22 @@ def test_dev_photo_for_tesseract_is_bigger_than_the_photo() -> None:
     result = prepared(photo, reader="tesseract")
     check_output(result, max_long=8000)
     assert result.height > 1280
+
+
+def _page_of_lines(ink: int) -> np.ndarray:
+    """A white page with lines of text printed in grey level ``ink`` and a black scanner's border."""
+    page = np.full((900, 600), 255, np.uint8)
+    for row in range(60, 840, 40):
+        cv2.putText(page, "TOTAL RM 11.50  10-05-17", (30, row), cv2.FONT_HERSHEY_SIMPLEX, 0.8, ink, 2)
+    page[-12:] = 0  # the border: the page's darkest pixels, far from the print
+    return page
+
+
+def test_faint_print_is_made_dark_and_black_print_is_left_alone() -> None:
+    faint = _page_of_lines(ink=185)  # dot-matrix grey, beside a black border
+    deepened = _deepen_faint_print(faint, text_height=24)
+    text = faint[40:820] < 200
+    assert np.median(deepened[40:820][text]) < 80
+    assert np.median(deepened[40:820][~text]) > 240  # the paper stays white
+    black = _page_of_lines(ink=20)
+    assert np.array_equal(_deepen_faint_print(black, text_height=24), black)

@@ -31,7 +31,13 @@ from receiptbot.reading.imaging.document import (
     _scale,
     _warp,
 )
-from receiptbot.reading.imaging.layout import _even_light, _layout, _sharpness, _stretch_contrast
+from receiptbot.reading.imaging.layout import (
+    _deepen_faint_print,
+    _even_light,
+    _layout,
+    _sharpness,
+    _stretch_contrast,
+)
 from receiptbot.reading.imaging.pixels import _percentile, _resize_long
 from receiptbot.reading.imaging.qr import find_qr_codes
 from receiptbot.reading.imaging.rejection import ImageRejected
@@ -140,6 +146,8 @@ def _receipt_image(gray: np.ndarray, header: _Header, reader: str) -> np.ndarray
     to_out = rotate @ _scale(scale) @ to_flat
     out = _warp(gray, to_out, out_w, out_h)
     out = _stretch_contrast(_even_light(out, text_height * scale))
+    if reader == "tesseract":
+        out = _deepen_faint_print(out, text_height * scale)
     if scale > 1:  # enlarged strokes are soft; Tesseract reads crisper edges better
         out = cv2.addWeighted(out, 1 + _SHARPEN, cv2.GaussianBlur(out, (0, 0), 2), -_SHARPEN, 0)
     return out
