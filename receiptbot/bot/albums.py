@@ -52,18 +52,23 @@ def status_text(count: int, language: Language) -> str:
 
 def settle(s: Settings, event: ReceiptUploaded, receipt_id: str | None) -> None:
     """Note this part's outcome (its record, or None: not readable) in its album, and send the
-    album's summary when it is complete. Raises ``faults.Busy`` while another instance sends it."""
+    album's summary when it is complete. Raises ``faults.Busy`` while another instance sends it;
+    an album deleted by /delete meanwhile has nothing to settle."""
     assert event.album_id is not None
-    outcome = receipt_id or albums.UNREADABLE
-    album, wait = albums.settle(event.album_id, event.message_id, outcome, s.album_wait_seconds)
+    outcome: str | None = receipt_id or albums.UNREADABLE
     for _ in range(MAX_PARTS + 1):  # each look waits at most ALBUM_WAIT; a new part restarts it
+        try:
+            album, wait = albums.settle(event.album_id, event.message_id, outcome, s.album_wait_seconds)
+        except LookupError:  # deleted with the chat's data (/delete): nothing is left to summarise
+            log.info("album: deleted, nothing to summarise", receipt_id=event.receipt_id)
+            return
         if album.summarised:
             send_summary(s, event, album)
             return
         if wait is None:  # parts are still being read: the last of them summarises
             return
         time.sleep(min(wait, s.album_wait_seconds))
-        album, wait = albums.settle(event.album_id, event.message_id, None, s.album_wait_seconds)
+        outcome = None  # noted: only look again
     log.warning("album: photos kept joining; a later part summarises", receipt_id=event.receipt_id)
 
 

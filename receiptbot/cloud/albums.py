@@ -20,16 +20,17 @@ import datetime as dt
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from google.api_core import exceptions as gexc
-from google.cloud import firestore
 from pydantic import BaseModel, Field
 
 from receiptbot.cloud import records
-from receiptbot.cloud.records import CALL, Record
+from receiptbot.cloud.records import ALBUMS, CALL, Record
 
-ALBUMS = "albums"
+if TYPE_CHECKING:
+    from google.cloud import firestore
+
 UNREADABLE = "unreadable"
 KEPT_FOR = dt.timedelta(days=7)
 # Ten photos of one album arrive at once and each writes the same document: a write that lost the

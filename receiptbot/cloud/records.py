@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 RECEIPTS = "receipts"
 MERCHANT_CATEGORIES = "merchant_categories"
 PENDING_FIXES = "pending_fixes"
+ALBUMS = "albums"  # receiptbot/cloud/albums.py
 CHATS = "chats"
 QUOTAS = "quotas"
 QUOTA_RECEIPTS = "quota_receipts"
@@ -295,11 +296,11 @@ def fix_done(chat_id: int, prompt_message_id: int) -> None:
 
 
 def delete_chat(chat_id: int, up_to: int) -> int:
-    """Delete every record of the chat sent up to ``up_to`` (unix seconds), and its categories and
-    prompts. The mark is written first: a receipt still being read when this runs is not saved."""
+    """Delete every record of the chat sent up to ``up_to`` (unix seconds), and its categories,
+    prompts and albums. The mark is written first: a receipt still being read when this runs is not saved."""
     client().collection(CHATS).document(str(chat_id)).set({"deleted_up_to": up_to}, merge=True, **CALL)
     deleted = 0
-    for collection in (RECEIPTS, MERCHANT_CATEGORIES, PENDING_FIXES):
+    for collection in (RECEIPTS, MERCHANT_CATEGORIES, PENDING_FIXES, ALBUMS):
         query = where_equal(client().collection(collection), "chat_id", chat_id)
         deleted += _delete_all(query, count=collection == RECEIPTS)
     return deleted

@@ -114,7 +114,11 @@ def handle_event(data: Any, push: Any = None) -> None:
                 record = read_and_save(event, push, s)
             except ImageGone:
                 log.error("extract: processed image is gone, dropped", receipt_id=event.receipt_id)
-                claim.release()  # not answered: nothing is left to answer from
+                if event.album_id is None:
+                    claim.release()  # not answered: nothing is left to answer from
+                    return
+                part_without_record(event, s)  # else the album's summary would wait for it forever
+                claim.complete()
                 return
             if record is None:  # answered already (not a receipt), or the chat was deleted meanwhile
                 claim.complete()
@@ -184,8 +188,16 @@ def read_and_save(event: ReceiptPreprocessed, push: Any, s: Settings) -> Record 
             "extract: the chat's data was deleted after this photo was sent", receipt_id=event.receipt_id
         )
         withdraw_status(event)
+        part_without_record(event, s)
         return None
     return record
+
+
+def part_without_record(event: ReceiptPreprocessed, s: Settings) -> None:
+    """A photo of an album that will have no record (its image or its chat's data was deleted) is
+    settled as not read, so that the album's summary does not wait for it."""
+    if event.album_id is not None:
+        albums.settle(s, event, None)
 
 
 def not_a_receipt(event: ReceiptPreprocessed, s: Settings) -> None:

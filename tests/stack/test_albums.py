@@ -15,8 +15,10 @@ from synthetic import encode, synthetic_scan
 
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser, plain
+from receiptbot.bot import albums as album_replies
 from receiptbot.cloud import albums, records
 from receiptbot.config import Settings
+from receiptbot.contract import ReceiptUploaded
 
 ALBUM_WAIT = Settings().album_wait_seconds
 
@@ -118,3 +120,23 @@ def test_an_unreadable_photo_is_a_line_of_the_summary_and_a_resent_album_changes
     assert user.chat() == chat_before
     album = albums.get(f"{user.chat_id}_{updates[0]['message']['media_group_id']}")
     assert album is not None and album.summarised and sorted(album.parts) == [s.message_id for s in sent]
+
+
+def test_delete_removes_albums_and_a_part_read_afterwards_settles_nothing(gemini_stack: LocalStack) -> None:
+    """/delete while an album is read: the album goes with the chat's data, and a part that finishes
+    afterwards (read, unreadable, or its image gone) has nothing to settle: no error, so no retry
+    and no dead letter, and no summary."""
+    chat, group = 9_300_001, "13579"
+    album_id = f"{chat}_{group}"
+    for part in (11, 12):
+        albums.join(album_id, chat, chat, "en", part)
+    assert albums.get(album_id) is not None
+    records.delete_chat(chat, up_to=int(time.time()))
+    assert albums.get(album_id) is None
+
+    late_part = ReceiptUploaded(
+        receipt_id=f"{chat}_12", chat_id=chat, message_id=12, raw_object="raw/x", album_id=album_id
+    )
+    album_replies.settle(Settings(), late_part, None)  # returns: nothing raised
+    assert albums.get(album_id) is None
+    assert gemini_stack.telegram.chat(chat) == []

@@ -318,7 +318,8 @@ def expected(pipeline: dict[str, Any], mode: str) -> dict[str, dict[str, Any]]:
             "delete protection": [True],
             "receipts indexes": RECEIPT_INDEXES,
             "TTL fields": {
-                f"{c}.expires_at" for c in ("pending_fixes", "quotas", "quota_receipts", "quota_notices")
+                f"{c}.expires_at"
+                for c in ("pending_fixes", "albums", "quotas", "quota_receipts", "quota_notices")
             },
         },
         "alerts": {"metrics watched": ALERT_METRICS, "policies without a notification channel": []},

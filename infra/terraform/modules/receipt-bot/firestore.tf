@@ -1,6 +1,6 @@
 # The receipt records (receiptbot/cloud/records.py): one Native mode database, its composite
 # indexes and the TTL of the fix prompts. Collections: receipts, merchant_categories,
-# pending_fixes, chats.
+# pending_fixes, chats, albums, and the cost caps' quotas.
 
 resource "google_firestore_database" "records" {
   name        = var.firestore_database_id
@@ -37,12 +37,21 @@ resource "google_firestore_index" "receipts" {
   }
 }
 
-# Fix prompts (ForceReply) expire: Firestore deletes a pending_fixes document within about a
-# day of its expires_at. The field is never queried, so it is not indexed (a timestamp index
-# would only add write cost).
+# Fix prompts (ForceReply) and albums (receiptbot/cloud/albums.py: which photos share a status
+# message) expire: Firestore deletes such a document within about a day of its expires_at. The
+# field is never queried, so it is not indexed (a timestamp index would only add write cost).
 resource "google_firestore_field" "pending_fix_expiry" {
   database   = google_firestore_database.records.name
   collection = "pending_fixes"
+  field      = "expires_at"
+
+  ttl_config {}
+  index_config {}
+}
+
+resource "google_firestore_field" "album_expiry" {
+  database   = google_firestore_database.records.name
+  collection = "albums"
   field      = "expires_at"
 
   ttl_config {}
