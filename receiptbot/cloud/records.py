@@ -307,15 +307,16 @@ def delete_chat(chat_id: int, up_to: int) -> int:
 
 
 def delete_sender(chat_id: int, user_id: int, up_to: int) -> list[str]:
-    """Delete one sender's records in a group (sent up to ``up_to``), and their open prompts.
+    """Delete one sender's records in a group (sent up to ``up_to``), their open prompts and albums.
     The receipt ids deleted, for their images. As with ``delete_chat``, the mark goes first."""
     marks = {"senders_deleted_up_to": {str(user_id): up_to}}
     client().collection(CHATS).document(str(chat_id)).set(marks, merge=True, **CALL)
     mine = _query(chat_id, user_id=user_id)
     deleted = [snapshot.id for snapshot in mine.select([]).stream(**CALL)]
     _delete_all(mine, count=False)
-    prompts = where_equal(client().collection(PENDING_FIXES), "chat_id", chat_id)
-    _delete_all(where_equal(prompts, "user_id", user_id), count=False)
+    for collection in (PENDING_FIXES, ALBUMS):
+        of_chat = where_equal(client().collection(collection), "chat_id", chat_id)
+        _delete_all(where_equal(of_chat, "user_id", user_id), count=False)
     return deleted
 
 
