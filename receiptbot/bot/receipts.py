@@ -14,12 +14,10 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel.dates import format_date
-
 from receiptbot import faults, layout
 from receiptbot import logs as log
 from receiptbot.bot import albums, buttons, month
-from receiptbot.bot.card import card_keyboard, category_name, render_card
+from receiptbot.bot.card import card_keyboard, category_name, day, render_card
 from receiptbot.bot.commands import is_admin, labelled
 from receiptbot.bot.texts import Language, language_of, text
 from receiptbot.cloud import albums as stored_albums
@@ -66,8 +64,10 @@ def card_message(s: Settings, record: Record, language: Language) -> tuple[str, 
 
 
 def sent_date(record: Record, language: Language) -> str:
+    """The day the original was sent, as the card writes dates (Babel's medium Russian date ends
+    in "г.", which the sentence's full stop doubled)."""
     moment = dt.datetime.fromtimestamp(record.sent_at, dt.UTC) if record.sent_at else record.read_at
-    return format_date(moment.date(), "medium", locale=language)
+    return day(moment.date().isoformat(), language)
 
 
 # -- presses ---------------------------------------------------------------------------------

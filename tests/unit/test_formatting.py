@@ -21,6 +21,8 @@ from receiptbot.bot.card import (
     render_card,
     tax_label,
 )
+from receiptbot.bot.receipts import sent_date
+from receiptbot.bot.texts import text
 from receiptbot.cloud.records import Record
 from receiptbot.reading.model import Category, Check, Item, Merchant, Receipt, TaxLine
 
@@ -178,3 +180,23 @@ def test_help_says_how_long_in_days_as_words() -> None:
     en = help_text(Settings(raw_retention_days=21, failed_retention_days=2), group=False, language="en")
     assert "фото хранятся 30 дней" in ru and "— 1 день (чтобы" in ru and "дн." not in ru
     assert "kept for 21 days" in en and "for 2 days (so" in en
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("ru", "Уже сохранён: этот чек вы присылали 15.01.2024. Второй раз он не учтён."),
+        ("en", "Already saved: you sent this receipt on 15 Jan 2024. It is not counted twice."),
+    ],
+)
+def test_a_duplicate_names_the_day_of_the_original_as_the_card_writes_dates(language, sentence) -> None:
+    original = Record(
+        receipt_id="1_1",
+        chat_id=1,
+        message_id=1,
+        sent_at=int(dt.datetime(2024, 1, 15, 18, 30, tzinfo=dt.UTC).timestamp()),
+        engine="test",
+        receipt=Receipt(),
+        read_at=NOW,
+    )
+    assert text("card_duplicate", language, date=sent_date(original, language)) == sentence
