@@ -545,4 +545,6 @@ def tour(photo: Path = SAMPLE) -> bool:
         t.print_chat()
     for name, ok, what in t.results:
         print(f"step {name} {'ok' if ok else 'FAIL'} {what}")
-    return all(ok for _, ok, _ in t.results)
+    passed = sum(ok for _, ok, _ in t.results)
+    print(f"tour passed={passed} failed={len(t.results) - passed}")
+    return passed == len(t.results)
