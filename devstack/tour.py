@@ -460,8 +460,10 @@ def run_tour(tour: Tour) -> None:
         code = f"t={day.replace('-', '')}T{hour_minute.replace(':', '')}&s={total}&fn=9289000100123456"
         return encode(synthetic_scan(f"{code}&i={document}&fp=1234567890&n=1"))
 
-    # Its own chat: the tour's chat has sent more than the per-chat burst brake lets in by now.
-    shopper = TelegramUser(t.user.webhook_url, t.user.telegram_url, t.user.secret, t.user.chat_id + 1, "ru")
+    # Its own chat (the tour's has sent more than the per-chat burst brake lets in by now), far from
+    # the chat ids other users of the same stack are given.
+    shopper_chat = t.user.chat_id + 2 * 10**9
+    shopper = TelegramUser(t.user.webhook_url, t.user.telegram_url, t.user.secret, shopper_chat, "ru")
 
     def album() -> tuple[bool, str]:
         t.model_reads(album_reading("2024-03-05"))

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from helpers import forget_clients, running_stack, secrets_in_logs, user_of
 
+from devstack.gemini_standin import DEFAULT_ANSWER
 from devstack.stack import LocalStack
 from devstack.user import TelegramUser
 
@@ -28,6 +29,17 @@ def emulators_of_the_test(request: pytest.FixtureRequest) -> None:
             os.environ.update(used.emulator_env)
             forget_clients()
             return
+
+
+@pytest.fixture(autouse=True)
+def the_model_reads_its_default_again(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The Gemini stack is shared by the session: a test that scripts what the model reads leaves
+    the stand-in reading its default receipt again, for the tests after it."""
+    yield
+    if "gemini_stack" in request.fixturenames:
+        standin = request.getfixturevalue("gemini_stack").gemini
+        with standin.lock:
+            standin.answer = DEFAULT_ANSWER
 
 
 @pytest.fixture(scope="session", autouse=True)
