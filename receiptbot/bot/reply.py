@@ -77,14 +77,16 @@ def deliver(bot: BotApi, event: ReceiptUploaded, html: str, notify: bool = False
             description=exc.description,
         )
         return None
-    if notify and event.status_message_id:
+    if notify:
         withdraw_status(bot, event)
     return sent
 
 
 def withdraw_status(bot: BotApi, event: ReceiptUploaded) -> None:
-    """Delete the "reading your receipt…" message once the answer went out as a new one. Best
-    effort: the answer is delivered, so a failure here must not make Pub/Sub deliver it again."""
+    """Delete the "reading your receipt…" message (the answer went out as a new one, or there is
+    none to give). Best effort: a failure here must not make Pub/Sub deliver the receipt again."""
+    if event.status_message_id is None:
+        return
     try:
         bot.delete_message(event.chat_id, event.status_message_id)
     except TelegramError:

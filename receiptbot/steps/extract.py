@@ -9,7 +9,7 @@ from typing import Any
 from receiptbot import contract
 from receiptbot import logs as log
 from receiptbot.bot import albums, receipts
-from receiptbot.bot.reply import deliver, take_answer_claim
+from receiptbot.bot.reply import deliver, take_answer_claim, withdraw_status
 from receiptbot.bot.texts import text
 from receiptbot.cloud import records, storage
 from receiptbot.cloud.records import Record
@@ -187,7 +187,7 @@ def read_and_save(event: ReceiptPreprocessed, push: Any, s: Settings) -> Record 
         log.info(
             "extract: the chat's data was deleted after this photo was sent", receipt_id=event.receipt_id
         )
-        withdraw_status(event)
+        withdraw_status(bot(), event)
         part_without_record(event, s)
         return None
     return record
@@ -246,16 +246,6 @@ def new_record(event: ReceiptPreprocessed, receipt: Receipt, engine: str, warnin
     if original is None:
         return record
     return record.model_copy(update={"duplicate_of": original.receipt_id, "counted": False})
-
-
-def withdraw_status(event: ReceiptPreprocessed) -> None:
-    """Best effort: the "reading your receipt…" message of a receipt that gets no card goes."""
-    if event.status_message_id is None:
-        return
-    try:
-        bot().delete_message(event.chat_id, event.status_message_id)
-    except TelegramError:
-        pass
 
 
 def tell_user_we_retry(event: ReceiptPreprocessed) -> None:
