@@ -124,13 +124,72 @@ def test_cyrillic_page_is_read_with_the_russian_model() -> None:
     assert tesseract.read_receipt(_png(_printed(CYRILLIC))).total == Decimal("342.90")
 
 
-def test_cyrillic_page_is_read_in_both_layouts_and_a_latin_page_once() -> None:
-    cyrillic = tesseract.ocr_text(_png(_printed(CYRILLIC)))
+def test_cyrillic_page_is_read_in_both_layouts_unless_one_gives_total_and_date() -> None:
+    # psm 3 reads the wide columns apart (words, then amounts): no total, so psm 6 reads it too.
+    columns = tesseract.ocr_text(_png(_printed(CYRILLIC)))
+    compact = tesseract.ocr_text(_png(_printed(['ООО "РОМАШКА"', "ИТОГО 342.90", "15.01.24 18:30"])))
     latin = tesseract.ocr_text(_png(_printed(LATIN)))
 
     # psm 3's reading, then psm 6's: every line of the receipt is there twice.
-    assert cyrillic.upper().count("ИТОГО") == 2
+    assert columns.upper().count("ИТОГО") == 2
+    # psm 3's reading has the total and the date: psm 6 would add nothing.
+    assert compact.upper().count("ИТОГО") == 1 and "342.90" in compact
     assert latin.count("SUMME") == 1
+
+
+def _first_reading(
+    monkeypatch: pytest.MonkeyPatch, text: str, languages: str = tesseract.FIRST_LANGUAGES
+) -> list[str]:
+    """The engine's first reading replaced by ``text``; the second looks' texts are scripted."""
+    page = tesseract._Page(_printed(LATIN), languages, text)
+    monkeypatch.setattr(tesseract, "_read_page", lambda image: page)
+    looks: list[str] = []
+    monkeypatch.setattr(tesseract, "_smaller", lambda p: looks.append("smaller") or "SUMME 9.99\n16.01.2024")
+    monkeypatch.setattr(tesseract, "_one_column", lambda p: looks.append("one column") or "SUMME 1.00")
+    return looks
+
+
+def test_a_missing_total_is_looked_for_again_and_what_was_read_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    looks = _first_reading(monkeypatch, "SUPERMARKT MUSTER\n15.01.2024 18:30")
+
+    receipt = tesseract.read_receipt(b"")
+
+    assert receipt.total == Decimal("9.99")  # from the smaller reading
+    assert receipt.date == "2024-01-15" and receipt.time == "18:30"  # the first reading's, kept
+    assert looks == ["smaller"]  # both found: no further look
+
+
+def test_second_looks_in_order_until_both_are_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    looks = _first_reading(monkeypatch, "SUPERMARKT MUSTER")
+    monkeypatch.setattr(tesseract, "_smaller", lambda p: looks.append("smaller") or "SUMME 9.99")
+
+    receipt = tesseract.read_receipt(b"")
+
+    assert receipt.total == Decimal("9.99") and receipt.date is None
+    assert looks == ["smaller", "one column"]
+
+
+def test_a_page_with_total_and_date_gets_no_second_look(monkeypatch: pytest.MonkeyPatch) -> None:
+    looks = _first_reading(monkeypatch, "\n".join(LATIN))
+
+    receipt = tesseract.read_receipt(b"")
+
+    assert (receipt.total, receipt.date) == (Decimal("12.56"), "2024-01-15")
+    assert looks == []
+
+
+def test_a_cyrillic_page_read_in_both_layouts_gets_no_further_look(monkeypatch: pytest.MonkeyPatch) -> None:
+    looks = _first_reading(monkeypatch, "ООО РОМАШКА", tesseract.CYRILLIC_LANGUAGES)
+
+    assert tesseract.read_receipt(b"").total is None
+    assert looks == []
+
+
+def test_second_looks_read_the_page_smaller_and_as_one_column() -> None:
+    page = tesseract._Page(_printed(LATIN), tesseract.FIRST_LANGUAGES, "")
+
+    assert "SUMME" in tesseract._smaller(page) and "12.56" in tesseract._smaller(page)
+    assert "SUMME" in tesseract._one_column(page)
 
 
 def test_latin_page_keeps_its_latin_letters() -> None:

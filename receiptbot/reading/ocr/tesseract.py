@@ -12,7 +12,15 @@ measurement on every receipt set (see docs/eval.md):
   and the parser gets both texts, the psm 3 one first (its header names the shop): the two
   layouts lose different lines of a creased or photographed Russian receipt, and the parser's
   votes add up over both. Measured on ``ru/``: psm 6 alone 9 / 12 / 9 / 14 (total, date,
-  merchant, currency of 15), psm 3 alone 11 / 11 / 11 / 13, both 11 / 12 / 11 / 14.
+  merchant, currency of 15), psm 3 alone 11 / 11 / 11 / 13, both 11 / 12 / 11 / 14. When the
+  psm 3 reading alone already gives a total and a date, psm 6 is not read (on ``ru/`` 9 of 15
+  pages, none of which read a field better with both): the CPU of a reading that adds nothing.
+- A second look at a page read in one layout whose total or date is missing: the page read
+  again smaller (x0.7), then as one column of text (psm 4), each filling only what is still
+  missing. Tesseract misreads different digits at another scale and layout; a field of the first
+  reading is never replaced. A Cyrillic page without both was read in two layouts already (its
+  second look; the smaller and psm 4 readings found nothing more on ``ru/``). Measured on every
+  set: see docs/eval.md (the fourth round).
 - Upside down: a page read with little confidence is also read turned by 180 degrees, and the
   more confident reading wins (upright pages score 40-95, upside-down ones 25-58 on the sets).
   Sideways pages are turned by preprocess's preparation. Tesseract's own orientation and script
@@ -27,12 +35,15 @@ import io
 import os
 import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 # Tesseract's OpenMP threads fight each other on a small instance that runs several receipts at
 # once; one thread each is faster overall. Read by libtesseract when it starts: set before import.
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
+import cv2
+import numpy as np
 import tesserocr
 from PIL import Image
 
@@ -50,6 +61,9 @@ CYRILLIC_MAYBE = 0.1
 UPRIGHT_CONFIDENCE = 65  # mean word confidence (0-100) under which the page may be upside down
 PSM = tesserocr.PSM.SINGLE_BLOCK  # 6: a single uniform block of text
 CYRILLIC_PSMS = (tesserocr.PSM.AUTO, PSM)  # 3 and 6: both readings of a Cyrillic page, joined
+# The second look at a page whose total or date was not read: smaller, then as one column.
+SECOND_LOOK_SCALE = 0.7
+SECOND_LOOK_PSM = tesserocr.PSM.SINGLE_COLUMN  # 4
 # The tessdata folder make build puts beside the receiptbot package; Debian's install (any version).
 BUNDLED_TESSDATA = Path(__file__).resolve().parents[3] / "tessdata"
 DEBIAN_TESSDATA = "/usr/share/tesseract-ocr/*/tessdata"
@@ -57,13 +71,38 @@ DEBIAN_TESSDATA = "/usr/share/tesseract-ocr/*/tessdata"
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
+@dataclass
+class _Page:
+    """The upright page, the model of its script, and the text read on it."""
+
+    image: Image.Image
+    languages: str
+    text: str
+
+
 def read_receipt(image: bytes) -> Receipt:
     """Read a preprocessed (grayscale, text-sized) receipt image into the receipt model."""
-    return parse_receipt_text(ocr_text(image))
+    page = _read_page(image)
+    receipt = parse_receipt_text(page.text)
+    # A Cyrillic page without both was read in two layouts already: that was its second look.
+    looks = (_smaller, _one_column) if page.languages == FIRST_LANGUAGES else ()
+    for look in looks:
+        if _has_total_and_date(receipt):
+            break
+        again = parse_receipt_text(look(page))
+        if receipt.total is None:
+            receipt.total = again.total
+        if receipt.date is None:
+            receipt.date, receipt.time = again.date, again.time
+    return receipt
 
 
 def ocr_text(image: bytes) -> str:
     """The text Tesseract reads on the image, line by line, upright and in the page's script."""
+    return _read_page(image).text
+
+
+def _read_page(image: bytes) -> _Page:
     with Image.open(io.BytesIO(image)) as img:
         img.load()
     text, confidence = _read(img, FIRST_LANGUAGES)
@@ -73,12 +112,36 @@ def ocr_text(image: bytes) -> str:
         if turned_confidence > confidence:
             img, text, confidence = turned, turned_text, turned_confidence
     cyrillic = cyrillic_share(text)
-    if cyrillic >= CYRILLIC_MAYBE:
+    if cyrillic < CYRILLIC_MAYBE:
+        return _Page(img, FIRST_LANGUAGES, text)
+    russian = None
+    if cyrillic < CYRILLIC_SURE:  # perhaps Cyrillic: the rus reading must be the more confident
         russian, russian_confidence = _read(img, CYRILLIC_LANGUAGES)
-        if cyrillic >= CYRILLIC_SURE or russian_confidence >= confidence:
-            auto_layout, _ = _read(img, CYRILLIC_LANGUAGES, CYRILLIC_PSMS[0])
-            text = f"{auto_layout}\n{russian}"
-    return text
+        if russian_confidence < confidence:
+            return _Page(img, FIRST_LANGUAGES, text)
+    auto_layout, _ = _read(img, CYRILLIC_LANGUAGES, CYRILLIC_PSMS[0])
+    if _has_total_and_date(parse_receipt_text(auto_layout)):
+        return _Page(img, CYRILLIC_LANGUAGES, auto_layout)
+    if russian is None:
+        russian, _ = _read(img, CYRILLIC_LANGUAGES)
+    return _Page(img, CYRILLIC_LANGUAGES, f"{auto_layout}\n{russian}")
+
+
+def _has_total_and_date(receipt: Receipt) -> bool:
+    return receipt.total is not None and receipt.date is not None
+
+
+def _smaller(page: _Page) -> str:
+    """The page read again at SECOND_LOOK_SCALE."""
+    smaller = cv2.resize(
+        np.asarray(page.image), None, fx=SECOND_LOOK_SCALE, fy=SECOND_LOOK_SCALE, interpolation=cv2.INTER_AREA
+    )
+    return _read(Image.fromarray(smaller), page.languages)[0]
+
+
+def _one_column(page: _Page) -> str:
+    """The page read again as one column of text of varying sizes (psm 4)."""
+    return _read(page.image, page.languages, SECOND_LOOK_PSM)[0]
 
 
 def cyrillic_share(text: str) -> float:
@@ -107,28 +170,27 @@ def tessdata_dir() -> str:
 
 class _Engine:
     """One Tesseract per language set per process, loaded on first use; a lock each, since a
-    Tesseract instance reads one image at a time and extract runs several requests at once."""
+    Tesseract instance reads one image at a time and extract runs several requests at once. The
+    page segmentation mode is set per reading: one instance (one model in memory) for all."""
 
-    def __init__(self, languages: str, psm: int) -> None:
-        self.languages, self.psm = languages, psm
+    def __init__(self, languages: str) -> None:
+        self.languages = languages
         self.lock = threading.Lock()
         self.api: tesserocr.PyTessBaseAPI | None = None
 
-    def read(self, image: Image.Image) -> tuple[str, int]:
+    def read(self, image: Image.Image, psm: int) -> tuple[str, int]:
         with self.lock:
             if self.api is None:
-                self.api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=self.languages, psm=self.psm)
+                self.api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=self.languages, psm=psm)
+            self.api.SetPageSegMode(psm)
             self.api.SetImage(image)
             text = self.api.GetUTF8Text()
             return text, self.api.MeanTextConf()
 
 
-_ENGINES = {
-    (languages, psm): _Engine(languages, psm)
-    for languages, psm in [(FIRST_LANGUAGES, PSM)] + [(CYRILLIC_LANGUAGES, p) for p in CYRILLIC_PSMS]
-}
+_ENGINES = {languages: _Engine(languages) for languages in (FIRST_LANGUAGES, CYRILLIC_LANGUAGES)}
 
 
 def _read(image: Image.Image, languages: str, psm: int = PSM) -> tuple[str, int]:
     """The text and its mean word confidence (0-100)."""
-    return _ENGINES[languages, psm].read(image)
+    return _ENGINES[languages].read(image, psm)
