@@ -17,7 +17,7 @@ from typing import Any
 from receiptbot import faults, layout
 from receiptbot import logs as log
 from receiptbot.bot import albums, buttons, month
-from receiptbot.bot.card import card_keyboard, category_name, day, render_card
+from receiptbot.bot.card import card_keyboard, category_name, day, plural, render_card
 from receiptbot.bot.commands import is_admin, labelled
 from receiptbot.bot.texts import Language, language_of, text
 from receiptbot.cloud import albums as stored_albums
@@ -250,7 +250,8 @@ def wipe(s: Settings, press: buttons.Press, message: Message, user_id: int, lang
     if message.chat.is_group and not is_admin(chat_id, user_id):
         raise buttons.Refused("button_not_admin")
     count = delete_chat_data(s, chat_id)
-    bot().edit_message_text(chat_id, message.message_id, text("deleted", language, count=count))
+    done = text("deleted", language, receipts=plural("receipts", count, language))
+    bot().edit_message_text(chat_id, message.message_id, done)
     log.info("delete: chat data deleted", chat_id=chat_id)
     return ""
 
@@ -263,7 +264,8 @@ def wipe_mine(s: Settings, press: buttons.Press, message: Message, user_id: int,
     deleted = records.delete_sender(chat_id, user_id, up_to=int(dt.datetime.now(dt.UTC).timestamp()))
     for rid in deleted:
         delete_images(s, rid)
-    bot().edit_message_text(chat_id, message.message_id, text("deleted_mine", language, count=len(deleted)))
+    done = text("deleted_mine", language, receipts=plural("receipts", len(deleted), language))
+    bot().edit_message_text(chat_id, message.message_id, done)
     log.info("delete: one sender's data deleted in a group", chat_id=chat_id)
     return ""
 

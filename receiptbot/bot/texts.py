@@ -158,8 +158,8 @@ TEXTS: dict[str, dict[Language, str]] = {
     "delete_yes": {"en": "Yes, delete", "ru": "Да, удалить"},
     "delete_no": {"en": "Cancel", "ru": "Отмена"},
     "deleted": {
-        "en": "Done: {count} receipts and every stored photo deleted.",
-        "ru": "Готово: удалено чеков: {count}, и все сохранённые фото.",
+        "en": "🗑 Done: I deleted {receipts} and every stored photo.",
+        "ru": "🗑 Готово: удалил {receipts} и все сохранённые фото.",
     },
     "delete_cancelled": {"en": "Nothing was deleted.", "ru": "Ничего не удалено."},
     # The bot's profile, set by `make set-webhook` (tools/set_webhook.py): the command menu, the
@@ -226,8 +226,8 @@ TEXTS: dict[str, dict[Language, str]] = {
     "delete_mine": {"en": "Yes, delete mine", "ru": "Да, удалить мои"},
     "delete_group": {"en": "Delete everyone's (admin)", "ru": "Удалить чеки всех (админ)"},
     "deleted_mine": {
-        "en": "Done: your {count} receipts in this group and their photos deleted.",
-        "ru": "Готово: удалено ваших чеков в этой группе: {count}, и их фото.",
+        "en": "🗑 Done: I deleted your receipts in this group ({receipts}) and their photos.",
+        "ru": "🗑 Готово: удалил ваши чеки в этой группе ({receipts}) и их фото.",
     },
     "button_not_admin": {
         "en": "Only the group's admins can delete everyone's receipts.",

@@ -31,4 +31,4 @@ def test_delete_asks_first_then_removes_everything_of_the_user(stack: LocalStack
     for bucket, prefix in stored.items():
         assert objects(bucket, prefix) == {}, bucket
     assert records.of_chat(user.chat_id) == []
-    assert user.chat()[-1]["text"] == TEXTS["deleted"]["en"].format(count=1)
+    assert user.chat()[-1]["text"] == "🗑 Done: I deleted 1 receipt and every stored photo."
