@@ -99,6 +99,30 @@ def test_upside_down_page_reads_the_same_as_upright() -> None:
     assert tesseract.ocr_text(_png(page.rotate(180))) == upright
 
 
+@pytest.mark.parametrize(
+    ("text", "readings"),
+    [
+        # Latin words read with little confidence: perhaps upside down, so read turned as well.
+        ("SUPERMARKT MUSTER SUMME 12.56 15.01.2024", [tesseract.FIRST_LANGUAGES] * 2),
+        # Cyrillic words: upright however unsure (upside down, a page reads as both scripts mixed).
+        ("ООО РОМАШКА КАССОВЫЙ ЧЕК ИТОГО 342.90 15.01.24", [tesseract.FIRST_LANGUAGES, "rus"]),
+    ],
+)
+def test_only_a_page_not_read_as_cyrillic_words_is_read_turned_when_unsure(
+    monkeypatch: pytest.MonkeyPatch, text: str, readings: list[str]
+) -> None:
+    languages: list[str] = []
+
+    def unsure(image: Image.Image, langs: str, psm: int = tesseract.PSM) -> tuple[str, int]:
+        languages.append(langs)
+        return text, tesseract.UPRIGHT_CONFIDENCE - 15
+
+    monkeypatch.setattr(tesseract, "_read", unsure)
+    tesseract.ocr_text(_png(_printed(LATIN)))
+
+    assert languages == readings
+
+
 @pytest.mark.parametrize("rotation", [cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_90_COUNTERCLOCKWISE])
 def test_sideways_photo_is_turned_and_read_like_upright(rotation: int) -> None:
     scan = np.asarray(_printed(LATIN * 3))
