@@ -19,7 +19,7 @@ from receiptbot import faults, layout
 from receiptbot import logs as log
 from receiptbot.bot import buttons, reply
 from receiptbot.bot.card import brand_and_legal_name, field, money, owner_of, plural
-from receiptbot.bot.month import totals
+from receiptbot.bot.month import totals, totals_text
 from receiptbot.bot.texts import Language, text
 from receiptbot.cloud import albums, claims, records
 from receiptbot.cloud.albums import Album
@@ -121,7 +121,7 @@ def summary(album: Album, language: Language) -> tuple[str, dict[str, Any]]:
             lines.append(f"{number}. {field(shop(record, language))} — {escape(amount)}")
     sums = totals([record for _, record in read])
     if sums:
-        shown = ", ".join(money(amount, currency, language) for currency, amount in sorted(sums.items()))
+        shown = totals_text(sums, language)
         lines += ["", f"<b>{escape(text('album_sum', language, totals=shown))}</b>"]
     rows = []
     if read:

@@ -14,7 +14,7 @@ from typing import Any
 from babel.dates import format_date
 
 from receiptbot.bot import buttons
-from receiptbot.bot.card import category_name, money, plural
+from receiptbot.bot.card import category_name, day, money, plural
 from receiptbot.bot.texts import Language, text
 from receiptbot.cloud import records
 from receiptbot.cloud.records import Record
@@ -41,7 +41,8 @@ def totals(month_records: list[Record]) -> dict[str, Decimal]:
     return sums
 
 
-def _totals_text(sums: dict[str, Decimal], language: Language) -> str:
+def totals_text(sums: dict[str, Decimal], language: Language) -> str:
+    """``1 234,50 ₽, 15,69 €``: each currency's sum, in the language's format."""
     return ", ".join(money(amount, currency, language) for currency, amount in sorted(sums.items())) or "—"
 
 
@@ -56,7 +57,7 @@ def month_line(chat_id: int, month: str | None, language: Language, user_id: int
             "card_month",
             language,
             month=month_name(month, language),
-            totals=_totals_text(totals(counted), language),
+            totals=totals_text(totals(counted), language),
             receipts=plural("receipts", len(counted), language),
         )
     )
@@ -84,13 +85,13 @@ def summary(
         lines.append(text("month_empty", language))
     else:
         lines.append(
-            f"{text('month_total', language)}: <b>{escape(_totals_text(totals(counted), language))}</b>"
+            f"{text('month_total', language)}: <b>{escape(totals_text(totals(counted), language))}</b>"
         )
         lines.append(escape(plural("receipts", len(counted), language)))
         lines += ["", f"<b>{text('month_by_category', language)}</b>"]
         for category, sums in sorted(by_category(counted).items(), key=lambda c: -sum(c[1].values())):
             lines.append(
-                f"{escape(category_name(category, language))}: {escape(_totals_text(sums, language))}"
+                f"{escape(category_name(category, language))}: {escape(totals_text(sums, language))}"
             )
     keyboard = buttons.keyboard(
         [
@@ -106,3 +107,14 @@ def by_category(counted: list[Record]) -> dict[Category, dict[str, Decimal]]:
     for record in counted:
         split.setdefault(record.category, []).append(record)
     return {category: totals(group) for category, group in split.items()}
+
+
+def export_caption(listed: list[Record], month: str | None, language: Language) -> str:
+    """``37 чеков · март 2024 · 45 678,90 ₽``: what the file holds, for which time, and its sum."""
+    if month is not None:
+        when = month_name(month, language)
+    else:
+        dates = sorted(r.receipt.date for r in listed if r.receipt.date)
+        when = f"{day(dates[0], language)}–{day(dates[-1], language)}" if dates else ""
+    parts = [plural("receipts", len(listed), language), when, totals_text(totals(listed), language)]
+    return " · ".join(part for part in parts if part and part != "—")

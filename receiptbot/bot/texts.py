@@ -147,10 +147,6 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "You have no receipts yet.",
         "ru": "У вас пока нет чеков.",
     },
-    "export_caption": {
-        "en": "Receipts in the file: {count}.",
-        "ru": "Чеков в файле: {count}.",
-    },
     "delete_confirm": {
         "en": "Delete all your stored photos and receipts? This cannot be undone.",
         "ru": "Удалить все ваши сохранённые фото и чеки? Это нельзя отменить.",

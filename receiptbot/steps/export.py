@@ -7,7 +7,7 @@ from typing import Any
 
 from receiptbot import contract
 from receiptbot import logs as log
-from receiptbot.bot import export
+from receiptbot.bot import export, month
 from receiptbot.bot.export_reply import take_export_claim
 from receiptbot.bot.texts import text
 from receiptbot.cloud import records
@@ -53,7 +53,7 @@ def answer(event: ExportRequested) -> int:
         bot().send_message(event.chat_id, text(nothing, event.language), reply_to=event.message_id)
         return 0
     name, content = export.build(listed, event.language, event.month, event.file_format)
-    caption = text("export_caption", event.language, count=len(listed))
+    caption = month.export_caption(listed, event.month, event.language)
     bot().send_document(event.chat_id, name, content, caption, reply_to=event.message_id)
     return len(listed)
 

@@ -200,3 +200,15 @@ def test_a_duplicate_names_the_day_of_the_original_as_the_card_writes_dates(lang
         read_at=NOW,
     )
     assert text("card_duplicate", language, date=sent_date(original, language)) == sentence
+
+
+def test_an_exports_caption_says_how_many_receipts_for_when_and_their_sum() -> None:
+    def saved(date: str, total: str, currency: str) -> Record:
+        receipt = Receipt(date=date, total=Decimal(total), currency=currency)
+        return Record(receipt_id="1_1", chat_id=1, message_id=1, engine="test", receipt=receipt, read_at=NOW)
+
+    listed = [saved("2024-03-02", "1234.50", "RUB"), saved("2024-01-15", "10.00", "RUB")]
+    assert month.export_caption(listed, "2024-03", "ru") == f"2 чека · март 2024 · 1{NBSP}244,50{NBSP}₽"
+    assert month.export_caption([*listed, saved("2024-02-01", "5.00", "EUR")], None, "en") == (
+        f"3 receipts · 15 Jan 2024–2 Mar 2024 · €5.00, 1,244.50{NBSP}RUB"
+    )
