@@ -130,11 +130,16 @@ TEXTS: dict[str, dict[Language, str]] = {
         "разберёмся. Можно прислать фото ещё раз позже.",
     },
     "rate_limited": {
-        "en": "You are sending receipts faster than I can take them ({limit} per {minutes} minutes). "
+        "en": "You are sending receipts faster than I can take them ({limit} per {minutes}). "
         "You can send again at {until} UTC; receipts sent before then are not read.",
-        "ru": "Можно присылать до {limit} чеков за {minutes} мин. Снова можно будет в {until} UTC; "
+        "ru": "Можно присылать до {limit} чеков за {minutes}. Снова можно будет в {until} UTC; "
         "чеки, присланные до этого, не читаются.",
     },
+    # "за 10 минут": the accusative after «за» (1 минуту, 2 минуты, 5 минут).
+    "minutes_one": {"en": "{count} minute", "ru": "{count} минуту"},
+    "minutes_few": {"en": "{count} minutes", "ru": "{count} минуты"},
+    "minutes_many": {"en": "{count} minutes", "ru": "{count} минут"},
+    "minutes_other": {"en": "{count} minutes", "ru": "{count} минуты"},
     "not_allowed": {
         "en": "Sorry, this bot is private.",
         "ru": "Извините, это закрытый бот.",

@@ -291,7 +291,9 @@ def tell_capped(
     if not records.first_notice(refusal.notice_key, dt.datetime.fromtimestamp(refusal.until, dt.UTC)):
         return
     until = time.strftime("%H:%M", time.gmtime(refusal.until))
-    minutes = s.rate_limit_window_seconds // 60
+    from receiptbot.bot.card import plural  # Babel: only when a notice is due, not at cold start
+
+    minutes = plural("minutes", s.rate_limit_window_seconds // 60, language)
     notice = text(refusal.text_key, language, limit=refusal.limit, until=until, minutes=minutes)
     try:
         bot().send_message(message.chat.id, notice, reply_to=message.message_id)

@@ -257,7 +257,9 @@ def test_the_rate_limit_lets_the_first_receipts_in_and_answers_the_rest_kindly(
     window = RATE_WINDOW_MINUTES * 60
     until = time.strftime("%H:%M", time.gmtime((time.time() // window + 1) * window))
     rate_limited = TEXTS["rate_limited"]["en"].format(
-        limit=RATE_LIMIT, minutes=RATE_WINDOW_MINUTES, until=until
+        limit=RATE_LIMIT,
+        minutes="1,440 minutes",
+        until=until,  # the window: a day
     )
     assert [m["text"] for m in refused] == [rate_limited]
     stored = objects("RAW_BUCKET", f"raw/{member.chat_id}_")

@@ -177,7 +177,7 @@ def test_a_chat_over_its_rate_limit_is_told_and_nothing_is_stored(environ, publi
     assert len(published) == 1
     refusal = telegram.chat(user.chat_id)[-1]
     window_end = time.strftime("%H:%M", time.gmtime((time.time() // 600 + 1) * 600))
-    assert refusal["text"] == text("rate_limited", "en", limit=1, minutes=10, until=window_end)
+    assert refusal["text"] == text("rate_limited", "en", limit=1, minutes="10 minutes", until=window_end)
     assert refusal["reply_to"] == over["message"]["message_id"]
     # Told once per window: the next receipt over the limit is refused without a word.
     webhook.handle_request(request(user.photo_update(PHOTO)))

@@ -49,7 +49,7 @@ def assert_valid_telegram_html(message: str) -> None:
 SAMPLE_VALUES = {
     "retention": "30 дней",
     "limit": 20,
-    "minutes": 10,
+    "minutes": "10 минут",
     "until": "00:00",
     "privacy": "Photos are kept for 30 days.",
     "failed": "30 дней",
