@@ -46,8 +46,6 @@ from pathlib import Path
 # once; one thread each is faster overall. Read by libtesseract when it starts: set before import.
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
-import cv2
-import numpy as np
 import tesserocr
 from PIL import Image
 
@@ -138,11 +136,11 @@ def _has_total_and_date(receipt: Receipt) -> bool:
 
 
 def _smaller(page: _Page) -> str:
-    """The page read again at SECOND_LOOK_SCALE."""
-    smaller = cv2.resize(
-        np.asarray(page.image), None, fx=SECOND_LOOK_SCALE, fy=SECOND_LOOK_SCALE, interpolation=cv2.INTER_AREA
-    )
-    return _read(Image.fromarray(smaller), page.languages)[0]
+    """The page read again at SECOND_LOOK_SCALE (Pillow's bilinear filter, which averages over the
+    shrunk pixel's area; the extract function has no OpenCV)."""
+    w, h = page.image.size
+    size = (max(1, round(w * SECOND_LOOK_SCALE)), max(1, round(h * SECOND_LOOK_SCALE)))
+    return _read(page.image.resize(size, Image.Resampling.BILINEAR), page.languages)[0]
 
 
 def _one_column(page: _Page) -> str:
