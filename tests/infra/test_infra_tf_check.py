@@ -213,8 +213,8 @@ def test_wiring_check_catches_broken_wiring(run_infra, tmp_path: Path) -> None:
         ('deadletter = { TELEGRAM_BOT_TOKEN = "telegram-bot-token" }', "deadletter = {}"),
         ('expire = [{ prefixes = ["raw/"]', 'expire = [{ prefixes = ["photos/"]'),
         (
-            'firestore_users = toset(["webhook", "extract", "export"])',
-            'firestore_users = toset(["webhook", "extract"])',
+            'firestore_users = toset(["webhook", "preprocess", "extract", "export", "deadletter"])',
+            'firestore_users = toset(["webhook", "preprocess", "extract", "deadletter"])',
         ),
         (
             "|| resource.name.startsWith(",

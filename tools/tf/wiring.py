@@ -73,10 +73,10 @@ def function_grants(mode: str) -> dict[str, set[str]]:
             PUBLISHER + "exports-requested",
         }
         | {token, ACCESSOR + "telegram-webhook-secret", FIRESTORE},
-        "preprocess": {VIEWER + "raw", USER + "work", PUBLISHER + "receipts-preprocessed", token},
+        "preprocess": {VIEWER + "raw", USER + "work", PUBLISHER + "receipts-preprocessed", token, FIRESTORE},
         "extract": {USER + "work", token, gemini, FIRESTORE},
         "export": {USER + "work", token, FIRESTORE},
-        "deadletter": {USER + "raw", USER + "work", token},
+        "deadletter": {USER + "raw", USER + "work", token, FIRESTORE},
     }
 
 
@@ -97,10 +97,10 @@ IAM_TARGETS = {
 # Settings each function must get as plain variables (receiptbot/config.py); secrets never are.
 REQUIRED_ENV = {
     "webhook": {"RAW_BUCKET", "WORK_BUCKET", "TOPIC_UPLOADED", "TOPIC_EXPORTS", "FIRESTORE_DATABASE"},
-    "preprocess": {"RAW_BUCKET", "WORK_BUCKET", "TOPIC_PREPROCESSED"},
+    "preprocess": {"RAW_BUCKET", "WORK_BUCKET", "TOPIC_PREPROCESSED", "FIRESTORE_DATABASE"},
     "extract": {"WORK_BUCKET", "FIRESTORE_DATABASE", "GEMINI_MODEL"},
     "export": {"WORK_BUCKET", "FIRESTORE_DATABASE"},
-    "deadletter": {"RAW_BUCKET", "WORK_BUCKET"},
+    "deadletter": {"RAW_BUCKET", "WORK_BUCKET", "FIRESTORE_DATABASE"},
 }
 # Read by the runtime, not by receiptbot/config.py: structured logs, gunicorn's threads.
 RUNTIME_ENV = {"LOG_EXECUTION_ID", "THREADS"}

@@ -67,7 +67,8 @@ locals {
     preprocess = ["receipts-preprocessed"]
   }
   # Who reads and writes the receipt records (roles/datastore.user, this database only).
-  firestore_users = toset(["webhook", "extract", "export"])
+  # Preprocess and deadletter answer an album's photo in the album's summary (its Firestore document).
+  firestore_users = toset(["webhook", "preprocess", "extract", "export", "deadletter"])
   # IAM conditions see a document's database as the resource: this database and what is in it.
   firestore_database_name = "projects/${var.project_id}/databases/${var.firestore_database_id}"
   firestore_condition     = "resource.name == \"${local.firestore_database_name}\" || resource.name.startsWith(\"${local.firestore_database_name}/\")"
@@ -112,6 +113,7 @@ locals {
       RAW_BUCKET         = local.buckets.raw.name
       WORK_BUCKET        = local.buckets.work.name
       TOPIC_PREPROCESSED = local.topics["receipts-preprocessed"]
+      FIRESTORE_DATABASE = var.firestore_database_id # an album's photo that cannot be read
       # Sizes the image for Gemini's tiles rather than upscaling it for OCR.
       EXTRACT_ENGINE = "gemini"
     }
@@ -129,8 +131,9 @@ locals {
       FIRESTORE_DATABASE = var.firestore_database_id
     }
     deadletter = {
-      RAW_BUCKET  = local.buckets.raw.name
-      WORK_BUCKET = local.buckets.work.name
+      RAW_BUCKET         = local.buckets.raw.name
+      WORK_BUCKET        = local.buckets.work.name
+      FIRESTORE_DATABASE = var.firestore_database_id # an album's photo that failed every attempt
     }
   }
   environment = {
