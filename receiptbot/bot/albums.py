@@ -182,13 +182,4 @@ def answer_once(api: BotApi, event: ReceiptUploaded, html: str, notify: bool = F
     then, as the photo has no message of its own."""
     if event.album_id is None:
         return reply.answer_once(api, event, html, notify=notify)
-    claim = reply.take_answer_claim(event)
-    if claim is None:
-        return None
-    try:
-        settle(settings(), event, None)
-    except Exception:
-        claim.release()
-        raise
-    claim.complete()
-    return None
+    return reply.once(event, lambda: settle(settings(), event, None))

@@ -7,6 +7,7 @@ dead-letter notice) first takes the receipt's answer claim, so a user never gets
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from receiptbot import faults, layout
@@ -96,11 +97,17 @@ def withdraw_status(bot: BotApi, event: ReceiptUploaded) -> None:
 def answer_once(bot: BotApi, event: ReceiptUploaded, html: str, notify: bool = False) -> int | None:
     """Claim, deliver and mark done. The answer's message id; None when the receipt already had
     its answer (or the answer could not be delivered for good)."""
+    return once(event, lambda: deliver(bot, event, html, notify=notify))
+
+
+def once(event: ReceiptUploaded, answer: Callable[[], int | None]) -> int | None:
+    """Run ``answer`` under the receipt's answer claim: done when it returns, released when it
+    raises (Pub/Sub delivers the event again). What it returns; None when already answered."""
     claim = take_answer_claim(event)
     if claim is None:
         return None
     try:
-        answer_id = deliver(bot, event, html, notify=notify)
+        answer_id = answer()
     except Exception:
         claim.release()
         raise

@@ -117,7 +117,7 @@ def handle_event(data: Any, push: Any = None) -> None:
                 if event.album_id is None:
                     claim.release()  # not answered: nothing is left to answer from
                     return
-                part_without_record(event, s)  # else the album's summary would wait for it forever
+                no_record(event, s)  # else the album's summary would wait for it forever
                 claim.complete()
                 return
             if record is None:  # answered already (not a receipt), or the chat was deleted meanwhile
@@ -174,38 +174,34 @@ def read_and_save(event: ReceiptPreprocessed, push: Any, s: Settings) -> Record 
             log.warning(
                 "extract: engine gave up on this receipt", receipt_id=event.receipt_id, error=str(exc)
             )
-            not_a_receipt(event, s)
+            no_record(event, s, text("not_a_receipt", event.language))
             return None
     receipt, warnings = validation.check(receipt, event.fiscal_qr, payment_qr=event.payment_qr)
     # An unreadable photo is not a record: it would be an empty row. A part of an album may be the
     # middle of a long receipt, with items only.
     if not readable(receipt) and not (event.album_id is not None and receipt.items):
-        not_a_receipt(event, s)
+        no_record(event, s, text("not_a_receipt", event.language))
         return None
     record = new_record(event, receipt, engine, warnings)
     if not records.save(record):
         log.info(
             "extract: the chat's data was deleted after this photo was sent", receipt_id=event.receipt_id
         )
-        withdraw_status(bot(), event)
-        part_without_record(event, s)
+        no_record(event, s)
         return None
     return record
 
 
-def part_without_record(event: ReceiptPreprocessed, s: Settings) -> None:
-    """A photo of an album that will have no record (its image or its chat's data was deleted) is
-    settled as not read, so that the album's summary does not wait for it."""
+def no_record(event: ReceiptPreprocessed, s: Settings, answer: str | None = None) -> None:
+    """A receipt that gets no record. A photo of an album is settled as not read, so that the
+    album's summary does not wait for it; another gets ``answer`` in its status message, or,
+    with nothing to say (its chat's data was deleted), loses its status message."""
     if event.album_id is not None:
         albums.settle(s, event, None)
-
-
-def not_a_receipt(event: ReceiptPreprocessed, s: Settings) -> None:
-    """Say that no receipt was read: in the photo's status message, or in its album's summary."""
-    if event.album_id is not None:
-        albums.settle(s, event, None)
+    elif answer is not None:
+        deliver(bot(), event, answer)
     else:
-        deliver(bot(), event, text("not_a_receipt", event.language))
+        withdraw_status(bot(), event)
 
 
 # Gemini takes at most 20 MB of inline data per request, base64 included; a larger PDF is read
