@@ -161,49 +161,78 @@ def test_cyrillic_page_is_read_in_both_layouts_unless_one_gives_total_and_date()
     assert latin.count("SUMME") == 1
 
 
-def _first_reading(
-    monkeypatch: pytest.MonkeyPatch, text: str, languages: str = tesseract.FIRST_LANGUAGES
+def _readings(
+    monkeypatch: pytest.MonkeyPatch,
+    first: str,
+    smaller: str,
+    one_column: str,
+    languages: str = tesseract.FIRST_LANGUAGES,
 ) -> list[str]:
-    """The engine's first reading replaced by ``text``; the second looks' texts are scripted."""
-    page = tesseract._Page(_printed(LATIN), languages, text)
+    """The engine's three readings of a page replaced by these texts; returns the other readings made."""
+    page = tesseract._Page(_printed(LATIN), languages, first)
     monkeypatch.setattr(tesseract, "_read_page", lambda image: page)
     looks: list[str] = []
-    monkeypatch.setattr(tesseract, "_smaller", lambda p: looks.append("smaller") or "SUMME 9.99\n16.01.2024")
-    monkeypatch.setattr(tesseract, "_one_column", lambda p: looks.append("one column") or "SUMME 1.00")
+    monkeypatch.setattr(tesseract, "_smaller", lambda p: looks.append("smaller") or smaller)
+    monkeypatch.setattr(tesseract, "_one_column", lambda p: looks.append("one column") or one_column)
     return looks
 
 
-def test_a_missing_total_is_looked_for_again_and_what_was_read_stays(monkeypatch: pytest.MonkeyPatch) -> None:
-    looks = _first_reading(monkeypatch, "SUPERMARKT MUSTER\n15.01.2024 18:30")
+def test_a_value_two_readings_agree_on_outvotes_the_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    looks = _readings(
+        monkeypatch,
+        first="SUMME 12.56\nDatum: 25.09,2016 13:56",
+        smaller="SUMME 12,56\nDatum: 26.09.2016 13:57",
+        one_column="SUMME 12.58\nDatum: 26.09.2016 13:56",
+    )
 
     receipt = tesseract.read_receipt(b"")
 
-    assert receipt.total == Decimal("9.99")  # from the smaller reading
-    assert receipt.date == "2024-01-15" and receipt.time == "18:30"  # the first reading's, kept
-    assert looks == ["smaller"]  # both found: no further look
-
-
-def test_second_looks_in_order_until_both_are_found(monkeypatch: pytest.MonkeyPatch) -> None:
-    looks = _first_reading(monkeypatch, "SUPERMARKT MUSTER")
-    monkeypatch.setattr(tesseract, "_smaller", lambda p: looks.append("smaller") or "SUMME 9.99")
-
-    receipt = tesseract.read_receipt(b"")
-
-    assert receipt.total == Decimal("9.99") and receipt.date is None
+    assert receipt.date == "2016-09-26" and receipt.time == "13:57"  # the time of the first with that date
+    assert receipt.total == Decimal("12.56")  # the first two agree
     assert looks == ["smaller", "one column"]
 
 
-def test_a_page_with_total_and_date_gets_no_second_look(monkeypatch: pytest.MonkeyPatch) -> None:
-    looks = _first_reading(monkeypatch, "\n".join(LATIN))
+def test_with_no_majority_the_first_reading_stands(monkeypatch: pytest.MonkeyPatch) -> None:
+    _readings(
+        monkeypatch,
+        first="SUMME 5.41\n29.02.20",
+        smaller="SUMME 5.47\n24.02.20",
+        one_column="SUMME 5.17\n20.02.20",
+    )
+
+    receipt = tesseract.read_receipt(b"")
+
+    assert (receipt.total, receipt.date) == (Decimal("5.41"), "2020-02-29")
+
+
+def test_a_missing_field_is_filled_from_the_next_reading_that_has_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    looks = _readings(
+        monkeypatch,
+        first="SUPERMARKT MUSTER\n15.01.2024 18:30",
+        smaller="SUMME 9.99",
+        one_column="SUMME 1.00",
+    )
+
+    receipt = tesseract.read_receipt(b"")
+
+    assert receipt.total == Decimal("9.99")  # from the smaller reading, the first to have one
+    assert receipt.date == "2024-01-15" and receipt.time == "18:30"
+    assert looks == ["smaller", "one column"]
+
+
+def test_two_readings_that_agree_on_total_and_date_need_no_third(monkeypatch: pytest.MonkeyPatch) -> None:
+    looks = _readings(monkeypatch, first="\n".join(LATIN), smaller="\n".join(LATIN), one_column="SUMME 1.00")
 
     receipt = tesseract.read_receipt(b"")
 
     assert (receipt.total, receipt.date) == (Decimal("12.56"), "2024-01-15")
-    assert looks == []
+    assert looks == ["smaller"]
 
 
-def test_a_cyrillic_page_read_in_both_layouts_gets_no_further_look(monkeypatch: pytest.MonkeyPatch) -> None:
-    looks = _first_reading(monkeypatch, "ООО РОМАШКА", tesseract.CYRILLIC_LANGUAGES)
+def test_a_cyrillic_page_read_in_both_layouts_gets_no_further_reading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    looks = _readings(monkeypatch, "ООО РОМАШКА", "ИТОГО 1.00", "ИТОГО 1.00", tesseract.CYRILLIC_LANGUAGES)
 
     assert tesseract.read_receipt(b"").total is None
     assert looks == []

@@ -213,6 +213,12 @@ def test_a_chain_of_numbers_is_not_a_date() -> None:
     assert parse_receipt_text("SHOP\nNr 12.03.20.15 10:00\n").date is None
 
 
+def test_an_hour_after_a_date_that_lost_its_year_is_no_year() -> None:
+    # "02.03.20 15:59" read as "01 .03. 15:59": 15 is the hour, not 2015.
+    assert parse_receipt_text("SHOP\n3182 01 .03. 15:59\n").date is None
+    assert parse_receipt_text("SHOP\n15.01.24 18:30\n").date == "2024-01-15"
+
+
 def test_a_day_that_lost_a_digit_counts_less() -> None:
     # "21.04.20" under a barcode read as "1.04.20": the padded copy further down wins the tie.
     text = "SHOP\n3182 766147/04 1.04.20 09:59\nDatum 21.04.20 10:00 Uhr\n"

@@ -78,7 +78,7 @@ _NO_NUMBER_BEFORE = r"(?<!\d)(?<!\d[./,-])(?<!\d[./,-] )"
 _DATE_DMY = re.compile(
     r"(?<!\d)(?<!\d[./,-])(?:(?<!\d[./,-] )|(?=\d{1,2} ?[./,-] ?\d{1,2} ?[./,-] ?(?:19|20)\d{2}))"
     r"(\d{1,2}) ?[./,-] ?(\d{1,2}) ?[./,-] ?((?:19|20)\d{2}|\d{2})"
-    r"(?!\d|[./,-]\d)"
+    r"(?!\d|[./,-]\d| ?:\d)"  # "01.03. 15:59" (its year lost) is no 2015: 15 is the hour
 )
 # OCR drops a dot now and then ("24 04.2020", "24.04 20 13:42"): one separator may be a space,
 # when the year has four digits or a time follows; after "Datum" both may ("Datum 24 04 2020").

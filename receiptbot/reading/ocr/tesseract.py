@@ -15,12 +15,14 @@ measurement on every receipt set (see docs/eval.md):
   merchant, currency of 15), psm 3 alone 11 / 11 / 11 / 13, both 11 / 12 / 11 / 14. When the
   psm 3 reading alone already gives a total and a date, psm 6 is not read (on ``ru/`` 9 of 15
   pages, none of which read a field better with both): the CPU of a reading that adds nothing.
-- A second look at a page read in one layout whose total or date is missing: the page read
-  again smaller (x0.7), then as one column of text (psm 4), each filling only what is still
-  missing. Tesseract misreads different digits at another scale and layout; a field of the first
-  reading is never replaced. A Cyrillic page without both was read in two layouts already (its
-  second look; the smaller and psm 4 readings found nothing more on ``ru/``). Measured on every
-  set: see docs/eval.md (the fourth round).
+- A page read in one layout (a Latin page) is read three times and each of the total and the date
+  is voted on: as it is, smaller (x0.7), and as one column of text (psm 4). Tesseract misreads
+  different digits at another scale and layout ("25.09,2016" once, "26.09.2016" twice): a value
+  two readings agree on wins; with no majority the first reading's stands, and a field it missed
+  is filled from the next reading that has it. When the first two readings agree on both, the
+  third is not made (it could not outvote them). A Cyrillic page was read in two layouts already
+  (the smaller and psm 4 readings found nothing more on ``ru/``). Measured on every set: see
+  docs/eval.md (the fourth and fifth rounds).
 - Upside down: a page read with little confidence is also read turned by 180 degrees, and the
   more confident reading wins (upright pages score 40-95, upside-down ones 25-58 on the sets).
   A page read as Cyrillic words (share ``CYRILLIC_SURE`` or more) is upright: the mixed model is
@@ -41,6 +43,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 # Tesseract's OpenMP threads fight each other on a small instance that runs several receipts at
 # once; one thread each is faster overall. Read by libtesseract when it starts: set before import.
@@ -63,7 +66,7 @@ CYRILLIC_MAYBE = 0.1
 UPRIGHT_CONFIDENCE = 65  # mean word confidence (0-100) under which the page may be upside down
 PSM = tesserocr.PSM.SINGLE_BLOCK  # 6: a single uniform block of text
 CYRILLIC_PSMS = (tesserocr.PSM.AUTO, PSM)  # 3 and 6: both readings of a Cyrillic page, joined
-# The second look at a page whose total or date was not read: smaller, then as one column.
+# The other two readings of a page read in one layout: smaller, and as one column.
 SECOND_LOOK_SCALE = 0.7
 SECOND_LOOK_PSM = tesserocr.PSM.SINGLE_COLUMN  # 4
 # The tessdata folder make build puts beside the receiptbot package; Debian's install (any version).
@@ -71,6 +74,7 @@ BUNDLED_TESSDATA = Path(__file__).resolve().parents[3] / "tessdata"
 DEBIAN_TESSDATA = "/usr/share/tesseract-ocr/*/tessdata"
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+T = TypeVar("T")
 
 
 @dataclass
@@ -86,17 +90,27 @@ def read_receipt(image: bytes) -> Receipt:
     """Read a preprocessed (grayscale, text-sized) receipt image into the receipt model."""
     page = _read_page(image)
     receipt = parse_receipt_text(page.text)
-    # A Cyrillic page without both was read in two layouts already: that was its second look.
-    looks = (_smaller, _one_column) if page.languages == FIRST_LANGUAGES else ()
-    for look in looks:
-        if _has_total_and_date(receipt):
-            break
-        again = parse_receipt_text(look(page))
-        if receipt.total is None:
-            receipt.total = again.total
-        if receipt.date is None:
-            receipt.date, receipt.time = again.date, again.time
+    if page.languages != FIRST_LANGUAGES:  # a Cyrillic page: read in two layouts already
+        return receipt
+    readings = [receipt, parse_receipt_text(_smaller(page))]
+    if not _agree(*readings):
+        readings.append(parse_receipt_text(_one_column(page)))
+    day = _vote([r.date for r in readings])
+    receipt.time = next((r.time for r in readings if r.date == day), None)
+    receipt.total, receipt.date = _vote([r.total for r in readings]), day
     return receipt
+
+
+def _agree(first: Receipt, second: Receipt) -> bool:
+    """Both readings found the total and the date, the same ones."""
+    return _has_total_and_date(first) and (first.total, first.date) == (second.total, second.date)
+
+
+def _vote(values: list[T]) -> T | None:
+    """The value two readings agree on; else the first one read (readings in order of trust)."""
+    found = [value for value in values if value is not None]
+    agreed = [value for value in found if found.count(value) >= 2]
+    return (agreed or found or [None])[0]
 
 
 def ocr_text(image: bytes) -> str:
