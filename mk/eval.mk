@@ -7,3 +7,7 @@ EVAL_DIR = $(if $(filter file,$(origin RECEIPTS_DIR)),../shared/receipts,$(RECEI
 
 eval: venv system-deps  ## total/date/merchant/currency/QR per receipt set (RECEIPTS_DIR=<one set>, EVAL_OUT=<file.tsv>)
 	RECEIPTS_DIR="$(EVAL_DIR)" EVAL_OUT="$(EVAL_OUT)" $(PY) -m tools.eval
+
+.PHONY: eval-text
+eval-text: venv  ## the parser alone on transcribed receipts not in ../shared (TEXT_DIR=<SROIE box files + truth.tsv>)
+	TEXT_DIR="$(TEXT_DIR)" $(PY) -m tools.eval_text

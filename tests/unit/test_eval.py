@@ -9,7 +9,7 @@ import pytest
 from synthetic import FISCAL, encode, synthetic_scan
 
 from tools import eval as receipt_eval
-from tools import eval_preprocess
+from tools import eval_preprocess, eval_text
 from tools.eval import Reading, Truth
 
 SUMMARY = re.compile(
@@ -167,4 +167,32 @@ def test_eval_preprocess_summary_compares_the_photos_with_the_originals() -> Non
     assert eval_preprocess.summary_line("mini", rows) == (
         "eval-preprocess set=mini n=2 total flat=1.00 photo=0.00 preprocessed=0.50 ratio=0.50"
         " date flat=0.00 photo=0.00 preprocessed=0.00 ratio=-"
+    )
+
+
+# Two boxes on one printed row (the label and its amount, the amount's box a little lower), as
+# SROIE's box files have them: x1,y1,x2,y2,x3,y3,x4,y4,TEXT, a text may hold commas.
+BOXES = """\
+60,100,400,100,400,130,60,130,ABC TRADING SDN BHD
+300,305,360,305,360,333,300,333,12.50
+20,300,120,300,120,330,20,330,TOTAL
+20,200,300,200,300,228,20,228,DATE: 05/03/2018, 10:12
+"""
+
+
+def test_eval_text_rebuilds_the_printed_rows_from_the_boxes() -> None:
+    assert eval_text.printed_rows(BOXES) == "ABC TRADING SDN BHD\nDATE: 05/03/2018, 10:12\nTOTAL 12.50"
+
+
+def test_eval_text_scores_the_parser_on_a_set(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "1.csv").write_text(BOXES)
+    (tmp_path / "truth.tsv").write_text(
+        "file\tmerchant\tdate_iso\ttotal\tcurrency\n1.csv\tABC TRADING SDN BHD\t2018-03-05\t12.50\tMYR\n"
+    )
+
+    assert eval_text.main(["--dir", str(tmp_path)]) == 0
+
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith(
+        f"eval-text set={tmp_path.name} n=1 total=1.00 date=1.00 merchant=1.00 currency=1.00"
     )
