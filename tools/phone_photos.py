@@ -1,6 +1,7 @@
 """Turn a flat receipt scan into a synthetic phone photo, deterministically for a given seed.
 
-A user photographs a receipt lying on a table: the paper is tilted and seen in perspective,
+A user photographs a receipt lying on a table, framing the receipt (not the scanner bed a scan
+may have around it): the paper is tilted and seen in perspective,
 there is a background around it, the light is uneven, the lens is a little soft, and Telegram
 recompresses the photo to 1280 px on the long side. ``phone_photo`` reproduces all of that from a
 scan, so the preprocessing can be evaluated and benchmarked on the real receipt scans.
@@ -24,6 +25,7 @@ import numpy as np
 # "normal" draws everything at random within the ranges of an ordinary photo; the others are
 # the genuinely hard cases, each pushing one difficulty to its limit.
 CASES = ("normal", "strong_shadow", "low_light", "heavy_tilt", "busy_background", "white_table")
+FRAME_MARGIN = 0.06  # the paper around the print a photo keeps, as a share of the print's width
 
 
 @dataclass(frozen=True)
@@ -123,10 +125,29 @@ def _light_field(h: int, w: int, p: PhotoParams, rng: np.random.Generator) -> np
     return cv2.resize(light * p.exposure, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
+def framed(scan: np.ndarray) -> np.ndarray:
+    """What a user photographs of a scan: its print and a margin around it, not the empty scanner
+    bed (some scans are a whole A4 page with a small slip in the middle). The print is what an Otsu
+    threshold calls dark, between the 0.5th and 99.5th percentile of its coordinates, so a speck
+    does not widen it; a photo's dark table or a scanner's black border keeps the whole image."""
+    gray = cv2.cvtColor(scan, cv2.COLOR_BGR2GRAY)
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ys, xs = np.nonzero(ink)
+    if not len(xs):
+        return scan
+    (x0, x1), (y0, y1) = np.percentile(xs, [0.5, 99.5]), np.percentile(ys, [0.5, 99.5])
+    margin = FRAME_MARGIN * (x1 - x0)
+    h, w = gray.shape
+    left, right = max(0, int(x0 - margin)), min(w, int(x1 + margin) + 1)
+    top, bottom = max(0, int(y0 - margin)), min(h, int(y1 + margin) + 1)
+    return scan[top:bottom, left:right]
+
+
 def phone_photo(scan: np.ndarray | bytes, seed: int, case: str = "normal", long_side: int = 1280) -> bytes:
     """A JPEG phone photo of the receipt in ``scan`` (BGR image or encoded bytes)."""
     if isinstance(scan, bytes | bytearray):
         scan = cv2.imdecode(np.frombuffer(scan, np.uint8), cv2.IMREAD_COLOR)
+    scan = framed(scan)
     # The seed and the case together pick the parameters, so each hard case differs from "normal".
     rng = np.random.default_rng([seed, zlib.crc32(case.encode())])
     p = params_for(case, rng)

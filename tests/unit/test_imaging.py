@@ -161,7 +161,8 @@ def test_phone_photo_is_flattened_and_sized_per_reader() -> None:
 
 def test_blurred_photo_is_rejected() -> None:
     photo = cv2.imdecode(np.frombuffer(phone_photo(encode(synthetic_scan()), seed=3), np.uint8), 1)
-    assert rejection(encode(cv2.GaussianBlur(photo, (0, 0), 9))) in ("blurry", "no_document")
+    # Blurred by most of a text line's height (the photo frames the receipt: its lines are ~18 px).
+    assert rejection(encode(cv2.GaussianBlur(photo, (0, 0), 13))) in ("blurry", "no_document")
 
 
 def test_fiscal_qr_is_read_from_a_photo() -> None:
