@@ -167,6 +167,7 @@ def _readings(
     smaller: str,
     one_column: str,
     languages: str = tesseract.FIRST_LANGUAGES,
+    adaptive: str = "",
 ) -> list[str]:
     """The engine's three readings of a page replaced by these texts; returns the other readings made."""
     page = tesseract._Page(_printed(LATIN), languages, first)
@@ -174,6 +175,7 @@ def _readings(
     looks: list[str] = []
     monkeypatch.setattr(tesseract, "_smaller", lambda p: looks.append("smaller") or smaller)
     monkeypatch.setattr(tesseract, "_one_column", lambda p: looks.append("one column") or one_column)
+    monkeypatch.setattr(tesseract, "_adaptive_threshold", lambda p: looks.append("adaptive") or adaptive)
     return looks
 
 
@@ -205,6 +207,34 @@ def test_with_no_majority_the_first_reading_stands(monkeypatch: pytest.MonkeyPat
     assert (receipt.total, receipt.date) == (Decimal("5.41"), "2020-02-29")
 
 
+def test_three_readings_without_a_majority_get_a_fourth_that_breaks_the_tie(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    looks = _readings(
+        monkeypatch,
+        first="SUMME 19.14\n15.04.20",
+        smaller="SUMME 19.46\n15.04.20",
+        one_column="SUMME 19.16\n15.04.20",
+        adaptive="SUMME 19.46\n16.04.20",
+    )
+
+    receipt = tesseract.read_receipt(b"")
+
+    assert receipt.total == Decimal("19.46")  # the adaptive threshold's reading breaks the tie
+    assert receipt.date == "2020-04-15"  # decided by three already
+    assert looks == ["smaller", "one column", "adaptive"]
+
+
+def test_no_fourth_reading_when_nothing_is_undecided(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The total by two readings; the date read by none (a receipt may print none): decided.
+    looks = _readings(monkeypatch, first="SUMME 9.99", smaller="SUMME 9.99", one_column="SUMME 1.00")
+
+    receipt = tesseract.read_receipt(b"")
+
+    assert receipt.total == Decimal("9.99") and receipt.date is None
+    assert looks == ["smaller", "one column"]
+
+
 def test_a_missing_field_is_filled_from_the_next_reading_that_has_it(monkeypatch: pytest.MonkeyPatch) -> None:
     looks = _readings(
         monkeypatch,
@@ -217,7 +247,7 @@ def test_a_missing_field_is_filled_from_the_next_reading_that_has_it(monkeypatch
 
     assert receipt.total == Decimal("9.99")  # from the smaller reading, the first to have one
     assert receipt.date == "2024-01-15" and receipt.time == "18:30"
-    assert looks == ["smaller", "one column"]
+    assert looks == ["smaller", "one column", "adaptive"]  # 9.99 and 1.00: undecided, and no tie breaker
 
 
 def test_two_readings_that_agree_on_total_and_date_need_no_third(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,8 +271,13 @@ def test_a_cyrillic_page_read_in_both_layouts_gets_no_further_reading(
 def test_second_looks_read_the_page_smaller_and_as_one_column() -> None:
     page = tesseract._Page(_printed(LATIN), tesseract.FIRST_LANGUAGES, "")
 
+    otsu = tesseract._read(page.image, page.languages)[0]
+
     assert "SUMME" in tesseract._smaller(page) and "12.56" in tesseract._smaller(page)
     assert "SUMME" in tesseract._one_column(page)
+    assert "SUMME" in tesseract._adaptive_threshold(page)
+    # The threshold is set for each reading: after the adaptive one, Otsu's reads as before.
+    assert tesseract._read(page.image, page.languages)[0] == otsu
 
 
 def test_latin_page_keeps_its_latin_letters() -> None:
