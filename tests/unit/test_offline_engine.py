@@ -225,6 +225,20 @@ def test_three_readings_without_a_majority_get_a_fourth_that_breaks_the_tie(
     assert looks == ["smaller", "one column", "adaptive"]
 
 
+def test_a_tie_left_by_all_readings_goes_to_the_value_their_lines_support_most(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _readings(
+        monkeypatch,
+        first="SUMME 9.10\n15.04.20",
+        smaller="SUMME 29.10\nKARTE 29.10\n15.04.20",  # the total line and the card slip's
+        one_column="SUMME 0.10\n15.04.20",
+        adaptive="",
+    )
+
+    assert tesseract.read_receipt(b"").total == Decimal("29.10")
+
+
 def test_no_fourth_reading_when_nothing_is_undecided(monkeypatch: pytest.MonkeyPatch) -> None:
     # The total by two readings; the date read by none (a receipt may print none): decided.
     looks = _readings(monkeypatch, first="SUMME 9.99", smaller="SUMME 9.99", one_column="SUMME 1.00")

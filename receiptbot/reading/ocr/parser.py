@@ -129,8 +129,22 @@ class _Line:
     amounts: list[Decimal]
 
 
+@dataclass
+class ParsedReading:
+    """One OCR reading parsed: the receipt, and the votes its lines gave each total and date."""
+
+    receipt: Receipt
+    total_votes: Counter[Decimal]
+    date_votes: Counter[str]
+
+
 def parse_receipt_text(text: str, today: Date | None = None) -> Receipt:
     """Parse one OCR reading of a receipt; the total and the date are voted on by its lines."""
+    return parse_reading(text, today).receipt
+
+
+def parse_reading(text: str, today: Date | None = None) -> ParsedReading:
+    """parse_receipt_text, with the votes (for weighing several readings of one receipt)."""
     cyrillic = _is_cyrillic(text)
     lines = _lines(text, cyrillic)
     items = _items(lines)
@@ -143,7 +157,7 @@ def parse_receipt_text(text: str, today: Date | None = None) -> Receipt:
     total = max(total_votes, key=total_votes.__getitem__) if total_votes else None
     day = max(date_votes, key=date_votes.__getitem__) if date_votes else None
     full_text = "\n".join(line.text for line in lines)
-    return Receipt(
+    receipt = Receipt(
         merchant=Merchant(name=_merchant(lines), tax_id=_tax_id(full_text)),
         date=day,
         time=_time(lines, day),
@@ -154,6 +168,7 @@ def parse_receipt_text(text: str, today: Date | None = None) -> Receipt:
         items=items,
         fiscal=_fiscal(full_text),
     )
+    return ParsedReading(receipt, total_votes, date_votes)
 
 
 # --- text clean-up -------------------------------------------------------------------------------

@@ -18,9 +18,10 @@ measurement on every receipt set (see docs/eval.md):
 - A page read in one layout (a Latin page) is read three times and each of the total and the date
   is voted on: as it is, smaller (x0.7), and as one column of text (psm 4). Tesseract misreads
   different digits at another scale and layout ("25.09,2016" once, "26.09.2016" twice): a value
-  two readings agree on wins; with no majority the first reading's stands, and a field it missed
-  is filled from the next reading that has it. When the first two readings agree on both, the
-  third is not made (it could not outvote them). When the three leave the total or the date
+  two readings agree on wins; with no majority, the value the readings' lines support most (the
+  parser's votes for it, summed over the readings), the earlier reading's on a tie. When the
+  first two readings agree on both, the third is not made (it could not outvote them). When the
+  three leave the total or the date
   undecided (read, but no value twice), a fourth reading binarised another way (Leptonica's
   adaptive threshold instead of Otsu's global one; alone it reads worse on every set) breaks the
   tie (18 of the sets' 102 Latin pages). A Cyrillic page was read in two layouts already
@@ -44,6 +45,7 @@ import io
 import os
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -56,7 +58,7 @@ import tesserocr
 from PIL import Image
 
 from receiptbot.reading.model import Receipt
-from receiptbot.reading.ocr.parser import parse_receipt_text
+from receiptbot.reading.ocr.parser import parse_reading, parse_receipt_text
 
 FIRST_LANGUAGES = "deu+eng+rus"
 CYRILLIC_LANGUAGES = "rus"
@@ -95,17 +97,21 @@ class _Page:
 def read_receipt(image: bytes) -> Receipt:
     """Read a preprocessed (grayscale, text-sized) receipt image into the receipt model."""
     page = _read_page(image)
-    receipt = parse_receipt_text(page.text)
+    first = parse_reading(page.text)
     if page.languages != FIRST_LANGUAGES:  # a Cyrillic page: read in two layouts already
-        return receipt
-    readings = [receipt, parse_receipt_text(_smaller(page))]
-    if not _agree(*readings):
-        readings.append(parse_receipt_text(_one_column(page)))
-        if _undecided([r.total for r in readings]) or _undecided([r.date for r in readings]):
-            readings.append(parse_receipt_text(_adaptive_threshold(page)))
-    day = _vote([r.date for r in readings])
-    receipt.time = next((r.time for r in readings if r.date == day), None)
-    receipt.total, receipt.date = _vote([r.total for r in readings]), day
+        return first.receipt
+    readings = [first, parse_reading(_smaller(page))]
+    if not _agree(first.receipt, readings[1].receipt):
+        readings.append(parse_reading(_one_column(page)))
+        receipts = [r.receipt for r in readings]
+        if _undecided([r.total for r in receipts]) or _undecided([r.date for r in receipts]):
+            readings.append(parse_reading(_adaptive_threshold(page)))
+    receipts = [r.receipt for r in readings]
+    day = _vote([r.date for r in receipts], sum((r.date_votes for r in readings), Counter()))
+    total = _vote([r.total for r in receipts], sum((r.total_votes for r in readings), Counter()))
+    receipt = first.receipt
+    receipt.time = next((r.time for r in receipts if r.date == day), None)
+    receipt.total, receipt.date = total, day
     return receipt
 
 
@@ -120,11 +126,14 @@ def _undecided(values: list[object]) -> bool:
     return bool(found) and not any(found.count(value) >= 2 for value in found)
 
 
-def _vote(values: list[T]) -> T | None:
-    """The value two readings agree on; else the first one read (readings in order of trust)."""
+def _vote(values: list[T], support: Counter[T]) -> T | None:
+    """The value two readings agree on; else the one the readings' lines support most (their
+    votes summed over the readings); on a tie the earlier reading's (readings in order of trust)."""
     found = [value for value in values if value is not None]
     agreed = [value for value in found if found.count(value) >= 2]
-    return (agreed or found or [None])[0]
+    if agreed:
+        return agreed[0]
+    return max(found, key=lambda value: support[value]) if found else None
 
 
 def ocr_text(image: bytes) -> str:
