@@ -21,12 +21,11 @@ measurement on every receipt set (see docs/eval.md):
   two readings agree on wins; with no majority, the value the readings' lines support most (the
   parser's votes for it, summed over the readings), the earlier reading's on a tie. When the
   first two readings agree on both, the third is not made (it could not outvote them). When the
-  three leave the total or the date
-  undecided (read, but no value twice), a fourth reading binarised another way (Leptonica's
-  adaptive threshold instead of Otsu's global one; alone it reads worse on every set) breaks the
-  tie (18 of the sets' 102 Latin pages). A Cyrillic page was read in two layouts already
-  (the smaller and psm 4 readings found nothing more on ``ru/``). Measured on every set: see
-  docs/eval.md (the fourth and fifth rounds).
+  three leave the total or the date undecided (read, but no value twice), a fourth reading
+  binarised another way (Leptonica's adaptive threshold instead of Otsu's global one; alone it
+  reads worse on every set) breaks the tie (18 of the sets' 102 Latin pages). A Cyrillic page was
+  read in two layouts already (the smaller and psm 4 readings found nothing more on ``ru/``).
+  Measured on every set: see docs/eval.md (the fourth and fifth rounds).
 - Upside down: a page read with little confidence is also read turned by 180 degrees, and the
   more confident reading wins (upright pages score 40-95, upside-down ones 25-58 on the sets).
   A page read as Cyrillic words (share ``CYRILLIC_SURE`` or more) is upright: the mixed model is
@@ -103,14 +102,12 @@ def read_receipt(image: bytes) -> Receipt:
     readings = [first, parse_reading(_smaller(page))]
     if not _agree(first.receipt, readings[1].receipt):
         readings.append(parse_reading(_one_column(page)))
-        receipts = [r.receipt for r in readings]
-        if _undecided([r.total for r in receipts]) or _undecided([r.date for r in receipts]):
+        if _undecided([r.receipt.total for r in readings]) or _undecided([r.receipt.date for r in readings]):
             readings.append(parse_reading(_adaptive_threshold(page)))
-    receipts = [r.receipt for r in readings]
-    day = _vote([r.date for r in receipts], sum((r.date_votes for r in readings), Counter()))
-    total = _vote([r.total for r in receipts], sum((r.total_votes for r in readings), Counter()))
+    day = _vote([r.receipt.date for r in readings], sum((r.date_votes for r in readings), Counter()))
+    total = _vote([r.receipt.total for r in readings], sum((r.total_votes for r in readings), Counter()))
     receipt = first.receipt
-    receipt.time = next((r.time for r in receipts if r.date == day), None)
+    receipt.time = next((r.receipt.time for r in readings if r.receipt.date == day), None)
     receipt.total, receipt.date = total, day
     return receipt
 
