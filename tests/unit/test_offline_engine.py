@@ -194,6 +194,21 @@ def test_a_value_two_readings_agree_on_outvotes_the_first(monkeypatch: pytest.Mo
     assert looks == ["smaller", "one column"]
 
 
+def test_the_lines_of_all_readings_outweigh_two_readings_that_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two readings lost the total line and took an item's amount; the third reads the total
+    # line and the card slip, which support its total more than the two readings' lines do.
+    _readings(
+        monkeypatch,
+        first="TOTAL 6.01\n04.12.2017",
+        smaller="TOTAL 6.01\n05.12.2017",
+        one_column="TOTAL 34.21\nVISA 34.21\nCARD 34.21\n04.12.2017",
+    )
+
+    receipt = tesseract.read_receipt(b"")
+
+    assert (receipt.total, receipt.date) == (Decimal("34.21"), "2017-12-04")
+
+
 def test_with_no_majority_the_first_reading_stands(monkeypatch: pytest.MonkeyPatch) -> None:
     _readings(
         monkeypatch,

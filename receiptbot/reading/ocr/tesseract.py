@@ -17,15 +17,16 @@ measurement on every receipt set (see docs/eval.md):
   pages, none of which read a field better with both): the CPU of a reading that adds nothing.
 - A page read in one layout (a Latin page) is read three times and each of the total and the date
   is voted on: as it is, smaller (x0.7), and as one column of text (psm 4). Tesseract misreads
-  different digits at another scale and layout ("25.09,2016" once, "26.09.2016" twice): a value
-  two readings agree on wins; with no majority, the value the readings' lines support most (the
-  parser's votes for it, summed over the readings), the earlier reading's on a tie. When the
-  first two readings agree on both, the third is not made (it could not outvote them). When the
-  three leave the total or the date undecided (read, but no value twice), a fourth reading
-  binarised another way (Leptonica's adaptive threshold instead of Otsu's global one; alone it
-  reads worse on every set) breaks the tie (18 of the sets' 102 Latin pages). A Cyrillic page was
-  read in two layouts already (the smaller and psm 4 readings found nothing more on ``ru/``).
-  Measured on every set: see docs/eval.md (the fourth and fifth rounds).
+  different digits at another scale and layout ("25.09,2016" once, "26.09.2016" twice): the value
+  the readings' lines support most wins (the parser's votes for it, summed over the readings, so
+  two readings that agree are ahead unless a third's lines outweigh them: a total line and its
+  card slip against two readings of an item's amount), the earlier reading's on a tie. When the
+  first two readings agree on both, the third is not made. When the three leave the total or
+  the date undecided (read, but no value twice), a fourth reading binarised another way
+  (Leptonica's adaptive threshold instead of Otsu's global one; alone it reads worse on every
+  set) breaks the tie (18 of the sets' 102 Latin pages). A Cyrillic page was read in two layouts
+  already (the smaller and psm 4 readings found nothing more on ``ru/``). Measured on every set:
+  see docs/eval.md (the fourth to sixth rounds).
 - Upside down: a page read with little confidence is also read turned by 180 degrees, and the
   more confident reading wins (upright pages score 40-95, upside-down ones 25-58 on the sets).
   A page read as Cyrillic words (share ``CYRILLIC_SURE`` or more) is upright: the mixed model is
@@ -124,12 +125,10 @@ def _undecided(values: list[object]) -> bool:
 
 
 def _vote(values: list[T], support: Counter[T]) -> T | None:
-    """The value two readings agree on; else the one the readings' lines support most (their
-    votes summed over the readings); on a tie the earlier reading's (readings in order of trust)."""
+    """Of the values the readings found, the one their lines support most (the parser's votes
+    summed over the readings, so a value two readings agree on is ahead unless the lines of a
+    third outweigh them); on a tie the earlier reading's (readings in order of trust)."""
     found = [value for value in values if value is not None]
-    agreed = [value for value in found if found.count(value) >= 2]
-    if agreed:
-        return agreed[0]
     return max(found, key=lambda value: support[value]) if found else None
 
 
