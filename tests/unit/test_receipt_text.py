@@ -201,6 +201,25 @@ def test_dates_with_a_dot_lost(line: str) -> None:
     assert parse_receipt_text(f"SHOP\n{line}\n").date == "2020-04-24"
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Date: 041272017",  # the second slash read as 7, the first lost
+        "Date: 0411272017",  # both read as digits
+        "DATE: 04122017",  # both lost
+        "0412/2017 Tax Invoice",  # one lost, the other read: no keyword needed
+    ],
+)
+def test_a_date_whose_slashes_ocr_misread(line: str) -> None:
+    assert parse_receipt_text(f"SHOP\n{line}\n").date == "2017-12-04"
+
+
+def test_digits_that_split_two_ways_or_into_no_date_or_lack_a_keyword_are_no_date() -> None:
+    assert parse_receipt_text("SHOP\nDate: 011122017\n").date is None  # 01|11|2 or 01|1|12: which?
+    assert parse_receipt_text("SHOP\nDate: 0412112017\n").date is None  # 04|1|21|1: no month 21
+    assert parse_receipt_text("SHOP\nINVOICE 04122017\n").date is None  # a number, not a date
+
+
 def test_a_quantity_and_price_are_not_a_loose_date() -> None:
     assert parse_receipt_text("SHOP\nBROT 3 1,20 3,60\n").date is None
     assert parse_receipt_text("SHOP\nMENGE 24 04 2020\n").date is None  # all spaces only after "Datum"
@@ -370,6 +389,8 @@ def test_gst_line_is_a_tax_not_the_total() -> None:
 
 def test_misread_total_keyword() -> None:
     assert parse_receipt_text("SHOP\nTEA 4.80\nTota! 4.80\nCASH 10.00\n").total == Decimal("4.80")
+    # Cyrillic М read as Н: "Сумна (Руб)" above the card slip's amount.
+    assert parse_receipt_text("МАГАЗИН\nЧАЙ 50.00\nСумна (Руб)\n470.78\n").total == Decimal("470.78")
 
 
 @pytest.mark.parametrize(

@@ -25,9 +25,11 @@ TOTAL_WORDS = (
 )
 # Total lines that name the amount to pay: they win over a total with tax or before rounding.
 AMOUNT_DUE_WORDS = ("PAYABLE", "DUE", "TO PAY", "NETT TOTAL", "GRAND TOTAL", "К ОПЛАТЕ")
-# Keywords that OCR misreads by a letter ("Tota!", "TOVAL", "ИТОГ0"): a word of five letters or
-# more one edit away from one of them is read as it.
-FUZZY_KEYWORDS = ("TOTAL", "SUMME", "ROUNDING", "CHANGE", "ИТОГО", "СДАЧА", "НАЛИЧНЫМИ", "ЭЛЕКТРОННЫМИ")
+# Keywords that OCR misreads by a letter ("Tota!", "TOVAL", "ИТОГ0", "Сумна"): a word of five
+# letters or more one edit away from one of them is read as it.
+FUZZY_KEYWORDS = (
+    "TOTAL", "SUMME", "ROUNDING", "CHANGE", "ИТОГО", "СУММА", "ВСЕГО", "СДАЧА", "НАЛИЧНЫМИ", "ЭЛЕКТРОННЫМИ",
+)  # fmt: skip
 # Sums before tax or discount: not the total. Also a total's line that says it is before tax or
 # discount ("TOTAL EXCL GST", "ИТОГО БЕЗ СКИДКИ", "Сумма без НДС").
 SUBTOTAL_WORDS = (

@@ -92,6 +92,9 @@ _L_LOOKALIKE = re.compile(r"(?<=[a-z])[1|\]!]|[1|\[](?=[a-z])")
 _COMPANY_WORD_PARTS = frozenset(part for words in COMPANY_WORDS for part in words.replace(".", "").split())
 _PARENTHESES = re.compile(r"\([^)]*\)?")
 _DATE_WORD = re.compile(r"DATUM|DATE|ДАТА")
+# After "Date:", a date whose separators OCR read as digits or lost ("041272017" for 04/12/2017,
+# "1404/2018"): two digits, two digits and a four-digit year, with at most one character between.
+_DATE_RUN = re.compile(r"(?<![\d/])(\d{2}[/\d]?\d{2}[/\d]?)((?:19|20)\d{2})(?![\d/])")
 # "05 MAR 2018", "5 March 2018", "15 января 2024", "MAR 05, 2018" (on the upper-case text).
 _MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")[A-ZÄА-ЯЁ]{0,6}\.?"
 _DATE_DAY_MONTH = re.compile(
@@ -352,6 +355,8 @@ def _date_votes(lines: list[_Line], today: Date, month_first: bool) -> Counter[s
                 for d, sep1, m, sep2, y, time in _DATE_LOOSE.findall(line.text)
                 if ((sep1 + sep2).strip(" ") or keyword) and (len(y) == 4 or time)
             ]
+        if not found:
+            found = _date_runs(line.text, month_first, keyword)
         for d, m, y in found:
             first, second = (int(m), int(d)) if month_first else (int(d), int(m))
             day = _valid_date(first, second, int(y), today)
@@ -364,6 +369,30 @@ def _date_votes(lines: list[_Line], today: Date, month_first: bool) -> Counter[s
                 weight = purchase * (1 if len(d) < len(m) == 2 else 2)
                 votes[day.isoformat()] += 1 if second > 12 else weight
     return votes
+
+
+def _date_runs(text: str, month_first: bool, keyword: bool) -> list[tuple[str, str, str]]:
+    """The dates of _DATE_RUN whose day and month split one way only (04|12|7 in "041272017";
+    04|27 is no date), in printed order as _DATE_DMY finds them: after a date's keyword, or with
+    one of its slashes read ("1404/2018")."""
+    found = []
+    for head, year in _DATE_RUN.findall(text):
+        if not (keyword or "/" in head):
+            continue
+        # The character between (one in five, two in six) is before or after the second number.
+        splits = {(head[:2], head[2:4]), (head[:2], head[-2:])} if len(head) < 6 else {(head[:2], head[3:5])}
+        valid = {
+            (first, second)
+            for first, second in splits
+            if first.isdigit()
+            and second.isdigit()
+            and 1 <= int(first) <= (12 if month_first else 31)
+            and 1 <= int(second) <= (31 if month_first else 12)
+        }
+        if len(valid) == 1:
+            first, second = valid.pop()
+            found.append((first, second, year))
+    return found
 
 
 def _valid_date(day: int, month: int, year: int, today: Date) -> Date | None:
