@@ -387,6 +387,11 @@ def test_gst_line_is_a_tax_not_the_total() -> None:
     assert [(t.rate, t.amount) for t in receipt.taxes] == [("6%", Decimal("1.96"))]
 
 
+def test_an_intermediate_total_before_a_discount_is_a_subtotal() -> None:
+    text = "ПЕРЕКРЕСТОК\nТВОРОЖОК 120.00\nПРОМЕЖУТОЧНЫЙ ИТОГ: 120.00\nСКИДКА 20.00\nИТОГ: =100.00\n"
+    assert parse_receipt_text(text).total == Decimal("100.00")
+
+
 def test_misread_total_keyword() -> None:
     assert parse_receipt_text("SHOP\nTEA 4.80\nTota! 4.80\nCASH 10.00\n").total == Decimal("4.80")
     # Cyrillic М read as Н: "Сумна (Руб)" above the card slip's amount.

@@ -38,6 +38,7 @@ SUBTOTAL_WORDS = (
     "SUB-TOTAL",
     "ZWISCHENSUMME",
     "ПОДЫТОГ",
+    "ПРОМЕЖУТОЧНЫЙ",
     "EXCL",
     "EXCLUDING",
     "EXCLUSIVE",
