@@ -209,6 +209,18 @@ def test_the_lines_of_all_readings_outweigh_two_readings_that_agree(monkeypatch:
     assert (receipt.total, receipt.date) == (Decimal("34.21"), "2017-12-04")
 
 
+def test_on_equal_support_the_value_more_readings_found_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 2020-04-16 once beside a date word (counts double), 2020-04-15 twice: four votes each.
+    _readings(
+        monkeypatch,
+        first="SUMME 9.99\nDatum 16.04.2020",
+        smaller="SUMME 9.99\n15.04.2020",
+        one_column="SUMME 9.99\n15.04.2020",
+    )
+
+    assert tesseract.read_receipt(b"").date == "2020-04-15"
+
+
 def test_with_no_majority_the_first_reading_stands(monkeypatch: pytest.MonkeyPatch) -> None:
     _readings(
         monkeypatch,

@@ -20,13 +20,13 @@ measurement on every receipt set (see docs/eval.md):
   different digits at another scale and layout ("25.09,2016" once, "26.09.2016" twice): the value
   the readings' lines support most wins (the parser's votes for it, summed over the readings, so
   two readings that agree are ahead unless a third's lines outweigh them: a total line and its
-  card slip against two readings of an item's amount), the earlier reading's on a tie. When the
-  first two readings agree on both, the third is not made. When the three leave the total or
-  the date undecided (read, but no value twice), a fourth reading binarised another way
-  (Leptonica's adaptive threshold instead of Otsu's global one; alone it reads worse on every
-  set) breaks the tie (18 of the sets' 102 Latin pages). A Cyrillic page was read in two layouts
-  already (the smaller and psm 4 readings found nothing more on ``ru/``). Measured on every set:
-  see docs/eval.md (the fourth to sixth rounds).
+  card slip against two readings of an item's amount); on a tie the value more readings found,
+  then the earlier reading's. When the first two readings agree on both, the third is not made.
+  When the three leave the total or the date undecided (read, but no value twice), a fourth
+  reading binarised another way (Leptonica's adaptive threshold instead of Otsu's global one;
+  alone it reads worse on every set) breaks the tie (18 of the sets' 102 Latin pages). A
+  Cyrillic page was read in two layouts already (the smaller and psm 4 readings found nothing
+  more on ``ru/``). Measured on every set: see docs/eval.md (the fourth to sixth rounds).
 - Upside down: a page read with little confidence is also read turned by 180 degrees, and the
   more confident reading wins (upright pages score 40-95, upside-down ones 25-58 on the sets).
   A page read as Cyrillic words (share ``CYRILLIC_SURE`` or more) is upright: the mixed model is
@@ -127,9 +127,10 @@ def _undecided(values: list[object]) -> bool:
 def _vote(values: list[T], support: Counter[T]) -> T | None:
     """Of the values the readings found, the one their lines support most (the parser's votes
     summed over the readings, so a value two readings agree on is ahead unless the lines of a
-    third outweigh them); on a tie the earlier reading's (readings in order of trust)."""
+    third outweigh them); on a tie the one more readings found, then the earlier reading's
+    (readings in order of trust)."""
     found = [value for value in values if value is not None]
-    return max(found, key=lambda value: support[value]) if found else None
+    return max(found, key=lambda value: (support[value], found.count(value))) if found else None
 
 
 def ocr_text(image: bytes) -> str:
