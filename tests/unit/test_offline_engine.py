@@ -194,44 +194,56 @@ def test_a_value_two_readings_agree_on_outvotes_the_first(monkeypatch: pytest.Mo
     assert looks == ["smaller", "one column"]
 
 
-def test_the_lines_of_all_readings_outweigh_two_readings_that_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Two readings lost the total line and took an item's amount; the third reads the total
-    # line and the card slip, which support its total more than the two readings' lines do.
-    _readings(
-        monkeypatch,
-        first="TOTAL 6.01\n04.12.2017",
-        smaller="TOTAL 6.01\n05.12.2017",
-        one_column="TOTAL 34.21\nVISA 34.21\nCARD 34.21\n04.12.2017",
-    )
+@pytest.mark.parametrize(
+    ("first", "smaller", "one_column", "total", "day"),
+    [
+        pytest.param(  # two readings took an item's amount; the third's total line and slip outweigh them
+            "TOTAL 6.01\n04.12.2017",
+            "TOTAL 6.01\n05.12.2017",
+            "TOTAL 34.21\nVISA 34.21\nCARD 34.21\n04.12.2017",
+            "34.21",
+            "2017-12-04",
+            id="lines-outweigh-two-readings",
+        ),
+        pytest.param(  # 16.04 once beside a date word (counts double), 15.04 twice: equal support
+            "SUMME 9.99\nDatum 16.04.2020",
+            "SUMME 9.99\n15.04.2020",
+            "SUMME 9.99\n15.04.2020",
+            "9.99",
+            "2020-04-15",
+            id="equal-support-goes-to-more-readings",
+        ),
+        pytest.param(  # every value once, with the same support: the first reading's
+            "SUMME 5.41\n29.02.20",
+            "SUMME 5.47\n24.02.20",
+            "SUMME 5.17\n20.02.20",
+            "5.41",
+            "2020-02-29",
+            id="no-majority-first-stands",
+        ),
+        pytest.param(  # each total once; 29.10 on the total line and the card slip's
+            "SUMME 9.10\n15.04.20",
+            "SUMME 29.10\nKARTE 29.10\n15.04.20",
+            "SUMME 0.10\n15.04.20",
+            "29.10",
+            "2020-04-15",
+            id="tie-to-most-supported",
+        ),
+    ],
+)
+def test_the_readings_vote_by_their_lines_support(
+    monkeypatch: pytest.MonkeyPatch,
+    first: str,
+    smaller: str,
+    one_column: str,
+    total: str,
+    day: str,
+) -> None:
+    _readings(monkeypatch, first, smaller, one_column)
 
     receipt = tesseract.read_receipt(b"")
 
-    assert (receipt.total, receipt.date) == (Decimal("34.21"), "2017-12-04")
-
-
-def test_on_equal_support_the_value_more_readings_found_wins(monkeypatch: pytest.MonkeyPatch) -> None:
-    # 2020-04-16 once beside a date word (counts double), 2020-04-15 twice: four votes each.
-    _readings(
-        monkeypatch,
-        first="SUMME 9.99\nDatum 16.04.2020",
-        smaller="SUMME 9.99\n15.04.2020",
-        one_column="SUMME 9.99\n15.04.2020",
-    )
-
-    assert tesseract.read_receipt(b"").date == "2020-04-15"
-
-
-def test_with_no_majority_the_first_reading_stands(monkeypatch: pytest.MonkeyPatch) -> None:
-    _readings(
-        monkeypatch,
-        first="SUMME 5.41\n29.02.20",
-        smaller="SUMME 5.47\n24.02.20",
-        one_column="SUMME 5.17\n20.02.20",
-    )
-
-    receipt = tesseract.read_receipt(b"")
-
-    assert (receipt.total, receipt.date) == (Decimal("5.41"), "2020-02-29")
+    assert (receipt.total, receipt.date) == (Decimal(total), day)
 
 
 def test_three_readings_without_a_majority_get_a_fourth_that_breaks_the_tie(
@@ -250,20 +262,6 @@ def test_three_readings_without_a_majority_get_a_fourth_that_breaks_the_tie(
     assert receipt.total == Decimal("19.46")  # the adaptive threshold's reading breaks the tie
     assert receipt.date == "2020-04-15"  # decided by three already
     assert looks == ["smaller", "one column", "adaptive"]
-
-
-def test_a_tie_left_by_all_readings_goes_to_the_value_their_lines_support_most(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    _readings(
-        monkeypatch,
-        first="SUMME 9.10\n15.04.20",
-        smaller="SUMME 29.10\nKARTE 29.10\n15.04.20",  # the total line and the card slip's
-        one_column="SUMME 0.10\n15.04.20",
-        adaptive="",
-    )
-
-    assert tesseract.read_receipt(b"").total == Decimal("29.10")
 
 
 def test_no_fourth_reading_when_nothing_is_undecided(monkeypatch: pytest.MonkeyPatch) -> None:
