@@ -392,6 +392,15 @@ def test_an_intermediate_total_before_a_discount_is_a_subtotal() -> None:
     assert parse_receipt_text(text).total == Decimal("100.00")
 
 
+def test_a_gst_summary_of_supplies_is_not_the_total() -> None:
+    # The total payable line misread; its amount is still the cash given less the change.
+    text = (
+        "KEDAI SDN BHD\nTotal 6% supplies (Inc. GST): 27.09\nTotal 0% supplies: 14.35\n"
+        "Total Fayabie: 41.4\nCASH 50.00\nCHANGE 8.56\n"
+    )
+    assert parse_receipt_text(text).total == Decimal("41.44")
+
+
 def test_misread_total_keyword() -> None:
     assert parse_receipt_text("SHOP\nTEA 4.80\nTota! 4.80\nCASH 10.00\n").total == Decimal("4.80")
     # Cyrillic М read as Н: "Сумна (Руб)" above the card slip's amount.

@@ -47,7 +47,8 @@ SUBTOTAL_WORDS = (
 )
 # A total's line that says the tax is included ("Total Incl. of GST 31.37"): a total, not a tax row.
 TAX_INCLUDED_WORDS = ("INCL", "INCLUDING", "INCLUSIVE", "INKL", "INC", "ВКЛЮЧАЯ")
-# "TOTAL" lines that count something else than money.
+# "TOTAL" lines that count something else than money, or only a part of it (a GST summary's
+# "Total 6% supplies (Inc. GST)" and "Total 0% supplies", above its "Total payable").
 NOT_TOTAL_WORDS = (
     "QTY",
     "QUANTITY",
@@ -59,6 +60,7 @@ NOT_TOTAL_WORDS = (
     "SAVING",
     "SAVINGS",
     "POINTS",
+    "SUPPLIES",
     "СКИДКА",
     "СКИДКИ",
     "ПОЗИЦИЙ",
