@@ -16,7 +16,9 @@ from synthetic import FISCAL, encode, synthetic_scan
 from receiptbot.config import Settings
 from receiptbot.reading.fiscal import parse_fiscal_qr
 from receiptbot.reading.imaging import REJECTION_REASONS, ImageRejected, PreparedImage, prepare
+from receiptbot.reading.imaging.document import _find_paper
 from receiptbot.reading.imaging.layout import _deepen_faint_print
+from receiptbot.reading.imaging.pixels import _resize_long
 from tools.phone_photos import CASES, phone_photo
 
 DEV = SHARED_RECEIPTS
@@ -157,6 +159,17 @@ def test_phone_photo_is_flattened_and_sized_per_reader() -> None:
     assert tesseract.height > gemini.height  # small print is upscaled for OCR
     assert len(gemini.jpeg) < 250_000
     assert gemini.fiscal_qr is None
+
+
+def test_an_outline_with_three_of_the_frames_corners_is_not_the_paper() -> None:
+    # The receipt fills the photo and runs out of it; a thumb and the table cut into its lower left.
+    # The bright area's corners are three of the frame's and one on its edge: warping by them
+    # would skew the print (the bottom lines by ~8 degrees in ru/nik_perekrestok), so no outline.
+    photo = synthetic_scan()[..., 0].copy()
+    h, w = photo.shape
+    cv2.fillConvexPoly(photo, np.array([[0, int(h * 0.69)], [w - 1, h - 1], [0, h - 1]], np.int32), 60)
+
+    assert _find_paper(_resize_long(photo, 512)[0]) is None
 
 
 def test_blurred_photo_is_rejected() -> None:

@@ -70,6 +70,10 @@ def _best_quad(
             continue
         if _cuts_print(quad, ink, cv2.mean(ink, inside)[0]):
             continue
+        # Three corners the frame's own: the paper runs out of the photo past them, and the fourth
+        # is where a thumb or a shadow cuts into it, not a corner of it; warping by it skews the print.
+        if _corners_of_frame(quad, paper.shape) == 3:
+            continue
         score = hull_area / area_total * min(1.0, contrast / 40)
         if score > best_score:
             best, best_score = _order_corners(quad), score
@@ -98,6 +102,14 @@ def _cuts_print(quad: np.ndarray, ink: np.ndarray, ink_inside: float) -> bool:
         if cv2.countNonZero(band) and cv2.mean(ink[y0:y1, x0:x1], band)[0] > 0.5 * ink_inside:
             return True
     return False
+
+
+def _corners_of_frame(quad: np.ndarray, shape: tuple[int, ...]) -> int:
+    """How many of the outline's corners are (within 2 % of the long side) the frame's own."""
+    h, w = shape[:2]
+    near = 0.02 * max(h, w)
+    frame = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    return sum(bool(np.min(np.linalg.norm(frame - corner, axis=1)) <= near) for corner in quad)
 
 
 def _quad_of(hull: np.ndarray) -> np.ndarray:
