@@ -401,6 +401,12 @@ def test_a_gst_summary_of_supplies_is_not_the_total() -> None:
     assert parse_receipt_text(text).total == Decimal("41.44")
 
 
+def test_two_labelled_amounts_on_one_line_are_read_apart() -> None:
+    # A two-column till: the cash paid (none) and the total share a line.
+    text = "ПЕРЕКРЕСТОК\nОКРУГЛЕНИЕ: 0.00 ПОДЫТОГ: 59.80\nНАЛИЧНЫМИ: 0.00 ИТОГ: 59.80\n"
+    assert parse_receipt_text(text).total == Decimal("59.80")
+
+
 def test_misread_total_keyword() -> None:
     assert parse_receipt_text("SHOP\nTEA 4.80\nTota! 4.80\nCASH 10.00\n").total == Decimal("4.80")
     # Cyrillic М read as Н: "Сумна (Руб)" above the card slip's amount.

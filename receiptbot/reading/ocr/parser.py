@@ -92,6 +92,9 @@ _L_LOOKALIKE = re.compile(r"(?<=[a-z])[1|\]!]|[1|\[](?=[a-z])")
 _COMPANY_WORD_PARTS = frozenset(part for words in COMPANY_WORDS for part in words.replace(".", "").split())
 _PARENTHESES = re.compile(r"\([^)]*\)?")
 _DATE_WORD = re.compile(r"DATUM|DATE|ДАТА")
+# Two "label: amount" pairs side by side, as Russian tills print their totals in two columns
+# ("НАЛИЧНЫМИ: 0.00 ИТОГ: 59.80"): a line is split after an amount that a label with a colon follows.
+_LABELLED_PAIR_BREAK = re.compile(r"(?<=\d[.,]\d\d)\s+(?=[^\W\d_]{3,}[^\d:]{0,20}:)")
 # After "Date:", a date whose separators OCR read as digits or lost ("041272017" for 04/12/2017,
 # "1404/2018"): two digits, two digits and a four-digit year, with at most one character between.
 _DATE_RUN = re.compile(r"(?<![\d/])(\d{2}[/\d]?\d{2}[/\d]?)((?:19|20)\d{2})(?![\d/])")
@@ -198,7 +201,7 @@ def _fix_word(word: str, cyrillic_doc: bool) -> str:
 
 def _lines(text: str, cyrillic_doc: bool) -> list[_Line]:
     lines = []
-    for raw in text.splitlines():
+    for raw in (part for row in text.splitlines() for part in _LABELLED_PAIR_BREAK.split(row)):
         clean = " ".join(_fix_word(word, cyrillic_doc) for word in raw.split())
         if clean:
             upper = " ".join(_fix_keyword(word) for word in clean.upper().split())
