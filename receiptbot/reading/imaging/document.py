@@ -72,7 +72,7 @@ def _best_quad(
             continue
         # Three corners the frame's own: the paper runs out of the photo past them, and the fourth
         # is where a thumb or a shadow cuts into it, not a corner of it; warping by it skews the print.
-        if _corners_of_frame(quad, paper.shape) == 3:
+        if _corners_of_frame(quad, paper) == 3:
             continue
         score = hull_area / area_total * min(1.0, contrast / 40)
         if score > best_score:
@@ -104,11 +104,10 @@ def _cuts_print(quad: np.ndarray, ink: np.ndarray, ink_inside: float) -> bool:
     return False
 
 
-def _corners_of_frame(quad: np.ndarray, shape: tuple[int, ...]) -> int:
+def _corners_of_frame(quad: np.ndarray, image: np.ndarray) -> int:
     """How many of the outline's corners are (within 2 % of the long side) the frame's own."""
-    h, w = shape[:2]
-    near = 0.02 * max(h, w)
-    frame = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    near = 0.02 * max(image.shape)
+    frame = _frame(image)
     return sum(bool(np.min(np.linalg.norm(frame - corner, axis=1)) <= near) for corner in quad)
 
 
