@@ -261,12 +261,17 @@ def tally(readings: list[Reading], field: str) -> tuple[int, int]:
 
 
 def summary_line(name: str, readings: list[Reading]) -> str:
-    fractions = []
+    qr_found = sum(r.qr for r in readings)
+    return f"eval set={name} n={len(readings)} {field_shares(readings)} qr_found={qr_found}"
+
+
+def field_shares(readings: list[Reading]) -> str:
+    """``total=0.96 date=0.88 ...``: each field's share read right of the images whose truth has it."""
+    shares = []
     for field in FIELDS:
         right, known = tally(readings, field)
-        fractions.append(f"{field}={right / known:.2f}" if known else f"{field}=-")
-    qr_found = sum(r.qr for r in readings)
-    return f"eval set={name} n={len(readings)} {' '.join(fractions)} qr_found={qr_found}"
+        shares.append(f"{field}={right / known:.2f}" if known else f"{field}=-")
+    return " ".join(shares)
 
 
 def text(value: object) -> str:

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from receiptbot.reading.ocr.parser import parse_receipt_text
-from tools.eval import FIELDS, Reading, Truth, read_truth_tsv, summary_line, tally
+from tools.eval import FIELDS, Reading, Truth, field_shares, read_truth_tsv, tally
 
 
 def printed_rows(boxes: str) -> str:
@@ -70,10 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         if wrong:
             print(f"{r.truth.file:16} " + "; ".join(wrong))
     counts = " ".join(f"{field}={'/'.join(map(str, tally(readings, field)))}" for field in FIELDS)
-    print(
-        summary_line(args.dir.name, readings).replace("eval ", "eval-text ", 1).replace(" qr_found=0", ""),
-        counts,
-    )
+    print(f"eval-text set={args.dir.name} n={len(readings)} {field_shares(readings)} {counts}")
     return 0
 
 
