@@ -5,11 +5,12 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 from synthetic import FISCAL, encode, synthetic_scan
 
 from tools import eval as receipt_eval
-from tools import eval_preprocess, eval_text
+from tools import eval_preprocess, eval_text, phone_photos
 from tools.eval import Reading, Truth
 
 SUMMARY = re.compile(
@@ -196,3 +197,19 @@ def test_eval_text_scores_the_parser_on_a_set(tmp_path: Path, capsys: pytest.Cap
     assert last.startswith(
         f"eval-text set={tmp_path.name} n=1 total=1.00 date=1.00 merchant=1.00 currency=1.00"
     )
+
+
+def test_a_photo_frames_the_print_not_the_scanner_bed() -> None:
+    slip = synthetic_scan()  # 1500 x 640, print on white paper
+    page = np.full((3500, 2500, 3), 255, np.uint8)  # an A4 scan with the slip in the middle
+    page[1000:2500, 900:1540] = slip
+
+    framed = phone_photos.framed(page)
+
+    h, w = framed.shape[:2]
+    assert h < 1500 and w < 640 * 1.2  # the print and a margin, not the empty page
+    assert np.count_nonzero(framed < 128) == np.count_nonzero(page < 128)  # no print cut off
+    # A photo whose table is dark keeps the whole image: the table is "print" to the threshold.
+    photo = np.full((1280, 960, 3), 40, np.uint8)
+    photo[200:1100, 300:700] = 230
+    assert phone_photos.framed(photo).shape == photo.shape
