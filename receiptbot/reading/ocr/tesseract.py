@@ -58,7 +58,7 @@ import tesserocr
 from PIL import Image
 
 from receiptbot.reading.model import Receipt
-from receiptbot.reading.ocr.parser import parse_reading, parse_receipt_text
+from receiptbot.reading.ocr.parser import ParsedReading, parse_reading
 
 FIRST_LANGUAGES = "deu+eng+rus"
 CYRILLIC_LANGUAGES = "rus"
@@ -87,17 +87,19 @@ T = TypeVar("T")
 
 @dataclass
 class _Page:
-    """The upright page, the model of its script, and the text read on it."""
+    """The upright page, the model of its script, the text read on it, and that text parsed when
+    reading the page needed it already."""
 
     image: Image.Image
     languages: str
     text: str
+    reading: ParsedReading | None = None
 
 
 def read_receipt(image: bytes) -> Receipt:
     """Read a preprocessed (grayscale, text-sized) receipt image into the receipt model."""
     page = _read_page(image)
-    first = parse_reading(page.text)
+    first = page.reading or parse_reading(page.text)
     if page.languages != FIRST_LANGUAGES:  # a Cyrillic page: read in two layouts already
         return first.receipt
     readings = [first, parse_reading(_smaller(page))]
@@ -158,8 +160,9 @@ def _read_page(image: bytes) -> _Page:
         if russian_confidence < confidence:
             return _Page(img, FIRST_LANGUAGES, text)
     auto_layout, _ = _read(img, CYRILLIC_LANGUAGES, CYRILLIC_PSMS[0])
-    if _has_total_and_date(parse_receipt_text(auto_layout)):
-        return _Page(img, CYRILLIC_LANGUAGES, auto_layout)
+    parsed = parse_reading(auto_layout)
+    if _has_total_and_date(parsed.receipt):
+        return _Page(img, CYRILLIC_LANGUAGES, auto_layout, parsed)
     if russian is None:
         russian, _ = _read(img, CYRILLIC_LANGUAGES)
     return _Page(img, CYRILLIC_LANGUAGES, f"{auto_layout}\n{russian}")
