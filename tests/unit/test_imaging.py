@@ -172,6 +172,31 @@ def test_an_outline_with_three_of_the_frames_corners_is_not_the_paper() -> None:
     assert _find_paper(_resize_long(photo, 512)[0]) is None
 
 
+def test_paper_without_a_four_cornered_outline_is_cropped_to_its_print() -> None:
+    # A receipt torn off in a point, on a textured table: neither its bright area nor its edges make
+    # a quadrilateral. Read whole, the table's texture would break the OCR's layout analysis; the
+    # outline of the print's lines (with a margin) is taken instead.
+    scan = synthetic_scan()[..., 0]
+    sh, sw = scan.shape
+    h, w = 2 * sh, 2 * sh * 3 // 4
+    texture = np.random.default_rng(0).uniform(70, 120, (h // 32, w // 32))
+    photo = cv2.resize(texture, (w, h), interpolation=cv2.INTER_CUBIC).astype(np.uint8)
+    torn = np.zeros_like(scan)
+    cv2.fillPoly(torn, [np.array([[0, 0], [sw, 0], [sw, 1150], [sw // 2, sh], [0, 1150]], np.int32)], 255)
+    y, x = (h - sh) // 2, (w - sw) // 2
+    photo[y : y + sh, x : x + sw][torn > 0] = scan[torn > 0]
+
+    small, scale = _resize_long(photo, 512)
+    quad = _find_paper(small)
+
+    assert quad is not None
+    assert cv2.contourArea(quad) < 0.3 * small.size
+    ys, xs = np.nonzero(scan < 128)
+    for px, py in [(xs.min(), ys.min()), (xs.max(), ys.min()), (xs.max(), ys.max()), (xs.min(), ys.max())]:
+        point = (float(x + px) * scale, float(y + py) * scale)
+        assert cv2.pointPolygonTest(quad.reshape(-1, 1, 2), point, False) > 0
+
+
 def test_blurred_photo_is_rejected() -> None:
     photo = cv2.imdecode(np.frombuffer(phone_photo(encode(synthetic_scan()), seed=3), np.uint8), 1)
     # Blurred by most of a text line's height (the photo frames the receipt: its lines are ~18 px).

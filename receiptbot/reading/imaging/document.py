@@ -11,6 +11,13 @@ import numpy as np
 
 from receiptbot.reading.imaging.pixels import _hist_percentile, _histogram, _resize_long
 
+# The print's own outline (_print_outline): at least this many text lines, this margin around them
+# (a share of the long side), and covering at most this share of the frame.
+MIN_PRINT_LINES = 3
+PRINT_MARGIN = 0.04
+MAX_PRINT_AREA = 0.7
+MIN_CONTRAST = 10  # grey levels the paper's median is above the table's
+
 
 def _frame(gray: np.ndarray) -> np.ndarray:
     h, w = gray.shape
@@ -21,7 +28,9 @@ def _find_paper(small: np.ndarray) -> np.ndarray | None:
     """The paper's four corners (tl, tr, br, bl) in ``small``, or None when no outline is credible.
 
     The print is closed away first, so the paper is one bright blob; it is then found either as
-    the brightest region (Otsu) or by its edges, whichever gives the better quadrilateral.
+    the brightest region (Otsu) or by its edges, whichever gives the better quadrilateral. When
+    neither is credible, the outline of the print itself is taken if it lies on something darker
+    than paper (see _print_outline).
     """
     k = max(3, max(small.shape) // 50) | 1
     closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
@@ -39,7 +48,7 @@ def _find_paper(small: np.ndarray) -> np.ndarray | None:
         quad, score = _best_quad(mask, paper, histogram, ink)
         if quad is not None and score > best_score:
             best, best_score = quad, score
-    return best
+    return best if best is not None else _print_outline(ink, paper, histogram)
 
 
 def _best_quad(
@@ -58,15 +67,12 @@ def _best_quad(
         # The hull must be close to a quadrilateral: paper, not a blob of background.
         if quad_area <= 0 or hull_area / quad_area < 0.9 or not cv2.isContourConvex(quad.astype(np.int32)):
             continue
-        inside = np.zeros_like(paper)
-        cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
-        hist_in = _histogram(paper, inside)
-        hist_out = histogram - hist_in
+        inside, hist_in, hist_out = _inside_and_outside(quad, paper, histogram)
         contrast = _hist_percentile(hist_in, 50) - _hist_percentile(hist_out, 50)
         # Paper is brighter than the table around it, and the table has little paper-bright area;
         # otherwise this is a bright patch *on* the paper (a scan, a white table): do not crop.
         paper_level = int(_hist_percentile(hist_in, 25))
-        if contrast < 10 or hist_out[paper_level:].sum() > 0.2 * max(hist_out.sum(), 1):
+        if contrast < MIN_CONTRAST or hist_out[paper_level:].sum() > 0.2 * max(hist_out.sum(), 1):
             continue
         if _cuts_print(quad, ink, cv2.mean(ink, inside)[0]):
             continue
@@ -78,6 +84,50 @@ def _best_quad(
         if score > best_score:
             best, best_score = _order_corners(quad), score
     return best, best_score
+
+
+def _print_outline(ink: np.ndarray, paper: np.ndarray, histogram: np.ndarray) -> np.ndarray | None:
+    """The corners of the print's lines with a margin, when they lie on something darker than paper.
+
+    A photo of a receipt whose paper has no clear outline (creased, half in shadow, the photo of a
+    photo in its frame) is otherwise read whole, table and all: the table's texture, made black and
+    white, breaks Tesseract's layout analysis. Not taken when the print fills most of the frame
+    (there is little to crop, and a scan's faint margins would be at risk) or when print lies right
+    outside the outline (a line it missed, merged with a cable or the table's pattern).
+    """
+    k = max(3, max(ink.shape) // 40)
+    lines = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    widths, heights = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    # A line of text: long and flat, not a speck of the table's texture nor the edge of something.
+    text_lines = (
+        np.flatnonzero((widths >= 3 * heights) & (widths >= ink.shape[1] / 20) & (heights < ink.shape[0] / 8))
+        + 1
+    )
+    if len(text_lines) < MIN_PRINT_LINES:
+        return None
+    centre, size, angle = cv2.minAreaRect(cv2.findNonZero(np.isin(labels, text_lines).astype(np.uint8)))
+    margin = 2 * PRINT_MARGIN * max(ink.shape)
+    quad = cv2.boxPoints((centre, (size[0] + margin, size[1] + margin), angle)).astype(np.float32)
+    if cv2.contourArea(quad) > MAX_PRINT_AREA * paper.size:
+        return None
+    inside, hist_in, hist_out = _inside_and_outside(quad, paper, histogram)
+    if _hist_percentile(hist_in, 50) - _hist_percentile(hist_out, 50) < MIN_CONTRAST:
+        return None
+    if _cuts_print(quad, ink, cv2.mean(ink, inside)[0]):
+        return None
+    h, w = ink.shape
+    return _order_corners(np.clip(quad, 0, [w, h]).astype(np.float32))
+
+
+def _inside_and_outside(
+    quad: np.ndarray, paper: np.ndarray, histogram: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The mask inside the outline, and the histograms of ``paper`` inside and outside it."""
+    inside = np.zeros_like(paper)
+    cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
+    hist_in = _histogram(paper, inside)
+    return inside, hist_in, histogram - hist_in
 
 
 def _cuts_print(quad: np.ndarray, ink: np.ndarray, ink_inside: float) -> bool:
