@@ -172,10 +172,9 @@ def test_an_outline_with_three_of_the_frames_corners_is_not_the_paper() -> None:
     assert _find_paper(_resize_long(photo, 512)[0]) is None
 
 
-def test_paper_without_a_four_cornered_outline_is_cropped_to_its_print() -> None:
-    # A receipt torn off in a point, on a textured table: neither its bright area nor its edges make
-    # a quadrilateral. Read whole, the table's texture would break the OCR's layout analysis; the
-    # outline of the print's lines (with a margin) is taken instead.
+def torn_receipt_on_a_table() -> tuple[np.ndarray, np.ndarray, int, int]:
+    """A receipt torn off in a point, on a textured table: neither its bright area nor its edges
+    make a quadrilateral. The photo, the receipt's print, and where the receipt lies (x, y)."""
     scan = synthetic_scan()[..., 0]
     sh, sw = scan.shape
     h, w = 2 * sh, 2 * sh * 3 // 4
@@ -185,6 +184,13 @@ def test_paper_without_a_four_cornered_outline_is_cropped_to_its_print() -> None
     cv2.fillPoly(torn, [np.array([[0, 0], [sw, 0], [sw, 1150], [sw // 2, sh], [0, 1150]], np.int32)], 255)
     y, x = (h - sh) // 2, (w - sw) // 2
     photo[y : y + sh, x : x + sw][torn > 0] = scan[torn > 0]
+    return photo, scan, x, y
+
+
+def test_paper_without_a_four_cornered_outline_is_cropped_to_its_print() -> None:
+    # Read whole, the table's texture would break the OCR's layout analysis; the outline of the
+    # print's lines (with a margin) is taken instead.
+    photo, scan, x, y = torn_receipt_on_a_table()
 
     small, scale = _resize_long(photo, 512)
     quad = _find_paper(small)
@@ -195,6 +201,15 @@ def test_paper_without_a_four_cornered_outline_is_cropped_to_its_print() -> None
     for px, py in [(xs.min(), ys.min()), (xs.max(), ys.min()), (xs.max(), ys.max()), (xs.min(), ys.max())]:
         point = (float(x + px) * scale, float(y + py) * scale)
         assert cv2.pointPolygonTest(quad.reshape(-1, 1, 2), point, False) > 0
+
+
+def test_no_print_outline_that_leaves_print_outside() -> None:
+    # A cable across the receipt's last lines joins them into one tall blob, which is no text line:
+    # the lines' outline would end above them, so the whole frame is kept.
+    photo, _, x, y = torn_receipt_on_a_table()
+    cv2.line(photo, (x + 100, y + 900), (x + 400, photo.shape[0] - 1), 20, 12)
+
+    assert _find_paper(_resize_long(photo, 512)[0]) is None
 
 
 def test_blurred_photo_is_rejected() -> None:
