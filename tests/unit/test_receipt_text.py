@@ -411,6 +411,10 @@ def test_misread_total_keyword() -> None:
     assert parse_receipt_text("SHOP\nTEA 4.80\nTota! 4.80\nCASH 10.00\n").total == Decimal("4.80")
     # Cyrillic М read as Н: "Сумна (Руб)" above the card slip's amount.
     assert parse_receipt_text("МАГАЗИН\nЧАЙ 50.00\nСумна (Руб)\n470.78\n").total == Decimal("470.78")
+    # Г read as Т: "ВСЕТО", and no cash or card line to tell the total otherwise.
+    assert parse_receipt_text(
+        "МАГАЗИН\nЧАЙ 50.00\nХЛЕБ 30.00\nВСЕТО: 80.00\nПРИНЯТО 100.00\n"
+    ).total == Decimal("80.00")
 
 
 @pytest.mark.parametrize(
