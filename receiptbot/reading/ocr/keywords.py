@@ -19,12 +19,12 @@ TOTAL_WORDS = (
     "ИТОГ",
     "ИТОГО",
     "ИТОГО К ОПЛАТЕ",
-    "К ОПЛАТЕ",
+    "ОПЛАТЕ",  # "(К) ОПЛАТЕ": OCR often loses the one-letter word К
     "ВСЕГО",
     "СУММА",
 )
 # Total lines that name the amount to pay: they win over a total with tax or before rounding.
-AMOUNT_DUE_WORDS = ("PAYABLE", "DUE", "TO PAY", "NETT TOTAL", "GRAND TOTAL", "К ОПЛАТЕ")
+AMOUNT_DUE_WORDS = ("PAYABLE", "DUE", "TO PAY", "NETT TOTAL", "GRAND TOTAL", "ОПЛАТЕ")
 # Keywords that OCR misreads by a letter ("Tota!", "TOVAL", "ИТОГ0", "Сумна"): a word of five
 # letters or more one edit away from one of them is read as it.
 FUZZY_KEYWORDS = (
