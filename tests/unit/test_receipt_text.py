@@ -474,6 +474,17 @@ def test_paid_amount_is_cash_given_not_the_total() -> None:
 def test_a_total_word_whose_amount_is_on_the_next_line() -> None:
     text = "МАГАЗИН\nМЫЛО *2=38.00\nШАМПУНЬ =436.70\nВСЕГО:\n1 =474.70 =\nСДАЧА =25.30\n"
     assert parse_receipt_text(text).total == Decimal("474.70")
+    # OCR's specks on a line between them ("= | {"): the word and its amount are still one.
+    text = "МАГАЗИН\nМОЛОКО =71.00\nКАНБАЛА =185.00\nИТОГ\n= | {\nОПЛАТА 1 =1000.00\n"
+    assert parse_receipt_text(text).total == Decimal("1000.00")
+
+
+def test_a_russian_amount_whose_point_ocr_lost() -> None:
+    # "ИТОГ =500.00" read "ИТОГ =500 00": after a till's "=", the space is the point.
+    text = "КАФЕ\nРОЖОК 2.000 * 250.00 =500.00\nИТОГ =500 00\nСумма без НДС =500.00\n"
+    assert parse_receipt_text(text).total == Decimal("500.00")
+    # A Latin receipt has no such mark: "TOTAL 500 00" stays no amount.
+    assert parse_receipt_text("SHOP\nTOTAL 500 00\n").total is None
 
 
 def test_a_full_date_after_a_number_and_a_space() -> None:

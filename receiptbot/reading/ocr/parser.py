@@ -72,6 +72,9 @@ _LAT = re.compile(r"[A-Za-zÄÖÜäöüß]")
 # Russian receipts ("1 234,50"); an optional glued tax-class digit ("0,258" = "0,25 B").
 _AMOUNT = re.compile(r"(?<![\d.,])(-?\d{1,6}) ?[.,] ?(\d{2})(\d?)(?![\d%])")
 _AMOUNT_GROUPED = re.compile(r"(?<![\d.,])(-?\d{1,3}(?:[ \u00a0]\d{3})+)[.,](\d{2})(?![\d%])")
+# A Russian till prints its amounts after "=" ("ИТОГ =500.00"): there, OCR's space for a lost point
+# ("=500 00") is read as the point.
+_POINT_LOST = re.compile(r"(?<=[=≡])(\d{1,6}) (\d{2})(?![\d.,])")
 # A date is not part of a longer chain of numbers ("47/04- 1.04.20" is no 2004-01-04 or 2020-04-01).
 _NO_NUMBER_BEFORE = r"(?<!\d)(?<!\d[./,-])(?<!\d[./,-] )"
 # A full date with a four-digit year may follow a number and a space ("REG #19- 10/03/2018").
@@ -108,6 +111,8 @@ _DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
 # "9.00 Uhr - 20.00 Uhr": opening hours, not amounts.
 _CLOCK = re.compile(r"(?<![\d.,])\d{1,2}[.:,]\d{2} ?(?:UHR|H)\b", re.I)
 _TIME = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]) ?: ?([0-5]\d)(?: ?: ?[0-5]\d)?(?![\d])")
+# Two letters or digits in a row: a line without them is OCR's specks, not a line of the receipt.
+_WORD_OR_NUMBER = re.compile(r"[^\W_]{2}")
 _PERCENT = re.compile(r"(\d{1,2})(?:[.,](\d{1,2}))? ?%")
 # "2 x 4,85", "2,000 x 3,99", "2 Rolle x 4,85" and the other way round, "0,99 x 2" (OCR reads
 # that "x" as "%" at times; the item check that quantity x price = amount keeps it honest).
@@ -228,6 +233,7 @@ def _amounts(text: str, grouped: bool) -> list[Decimal]:
     text = _CLOCK.sub(" ", _TIME.sub(" ", _DATE_DMY.sub(" ", text)))
     found: list[tuple[int, Decimal]] = []
     if grouped:
+        text = _POINT_LOST.sub(r"\1.\2", text)
         for m in _AMOUNT_GROUPED.finditer(text):
             whole = re.sub(r"\s", "", m.group(1))
             found.append((m.start(), Decimal(f"{whole}.{m.group(2)}")))
@@ -307,7 +313,8 @@ def _total_votes(lines: list[_Line], items: list[Item]) -> Counter[Decimal]:
     total_above = False  # a total's word whose amount OCR put on the next line ("ВСЕГО:" / "=474.70")
     for line in lines:
         if not line.amounts:
-            total_above = _kind(line) == "total"
+            # OCR's specks between the word and its amount ("= | {") do not part them.
+            total_above = _kind(line) == "total" or (total_above and not _WORD_OR_NUMBER.search(line.text))
             continue
         kind, last = _kind(line), line.amounts[-1]
         if kind == "item" and total_above:
