@@ -226,13 +226,13 @@ def _fix_keyword(word: str) -> str:
     return word
 
 
-def _amounts(text: str, grouped: bool) -> list[Decimal]:
+def _amounts(text: str, cyrillic_doc: bool) -> list[Decimal]:
     # Dates and times look like amounts ("15.04" in "15.04.20"); take them out first. A currency
     # between a minus and the number ("-RM0.02", "-£1.00") goes, so the minus stays.
     text = _SIGNED_CURRENCY.sub("-", _repair_digits(text))
     text = _CLOCK.sub(" ", _TIME.sub(" ", _DATE_DMY.sub(" ", text)))
     found: list[tuple[int, Decimal]] = []
-    if grouped:
+    if cyrillic_doc:  # a Russian receipt: its grouped thousands, its "=" marks
         text = _POINT_LOST.sub(r"\1.\2", text)
         for m in _AMOUNT_GROUPED.finditer(text):
             whole = re.sub(r"\s", "", m.group(1))
