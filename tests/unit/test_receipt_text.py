@@ -415,6 +415,10 @@ def test_misread_total_keyword() -> None:
     assert parse_receipt_text(
         "МАГАЗИН\nЧАЙ 50.00\nХЛЕБ 30.00\nВСЕТО: 80.00\nПРИНЯТО 100.00\n"
     ).total == Decimal("80.00")
+    # Two letters of a long keyword misread: "ЗМЕКТРОННЫМИ" (Э read as З, Л as М), the card payment.
+    assert parse_receipt_text(
+        "ПЕРЕКРЕСТОК\nМОЛОКО 29.90\nЙОГУРТ 29.90\nПОДЫТОГ: 59.80\nЗМЕКТРОННЫМИ: 59.80\n"
+    ).total == Decimal("59.80")
     # "К ОПЛАТЕ" with its one-letter К lost, after a discount: not the items' sum.
     assert parse_receipt_text(
         "МАГАЗИН\nЧАЙ 50.00\nХЛЕБ 30.00\nСКИДКА С ЧЕКА 10.00\nОПЛАТЕ =70.00\nПОЛУЧЕНО 100.00\n"

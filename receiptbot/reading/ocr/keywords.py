@@ -26,7 +26,8 @@ TOTAL_WORDS = (
 # Total lines that name the amount to pay: they win over a total with tax or before rounding.
 AMOUNT_DUE_WORDS = ("PAYABLE", "DUE", "TO PAY", "NETT TOTAL", "GRAND TOTAL", "ОПЛАТЕ")
 # Keywords that OCR misreads by a letter ("Tota!", "TOVAL", "ИТОГ0", "Сумна"): a word of five
-# letters or more one edit away from one of them is read as it.
+# letters or more one edit away from one of them is read as it; an edit per six letters of a long
+# one ("ЗМЕКТРОННЫМИ" is ЭЛЕКТРОННЫМИ).
 FUZZY_KEYWORDS = (
     "TOTAL", "SUMME", "ROUNDING", "CHANGE", "ИТОГО", "СУММА", "ВСЕГО", "СДАЧА", "НАЛИЧНЫМИ", "ЭЛЕКТРОННЫМИ",
 )  # fmt: skip

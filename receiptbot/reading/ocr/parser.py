@@ -215,13 +215,14 @@ def _lines(text: str, cyrillic_doc: bool) -> list[_Line]:
 
 
 def _fix_keyword(word: str) -> str:
-    """A misread keyword ("TOTA!", "TOVAL:") as the keyword, its punctuation kept; else the word."""
+    """A misread keyword ("TOTA!", "TOVAL:") as the keyword, its punctuation kept; else the word.
+    An edit per six letters of the keyword, at least one: a long word has more letters to misread."""
     core = word.strip(".,:;()")
     if len(core) < 5 or core in FUZZY_KEYWORDS:
         return word
     letters = core.replace("!", "L").replace("0", "O")
     for keyword in FUZZY_KEYWORDS:
-        if abs(len(keyword) - len(letters)) <= 1 and _distance(letters, keyword) <= 1:
+        if abs(len(keyword) - len(letters)) <= 1 and _distance(letters, keyword) <= max(1, len(keyword) // 6):
             return word.replace(core, keyword)
     return word
 
