@@ -468,6 +468,9 @@ def test_card_slip_amount_line_with_edge_noise_supports_the_total() -> None:
     # It outvotes a total line read one digit wrong.
     text = "LIDL\nBananas 0.79 A\nTOTAL 20.96\nCARD 20.36\nAmount £20.36\n"
     assert parse_receipt_text(text).total == Decimal("20.36")
+    # A Russian slip's "Сумма (Руб): 668.59" with its "Сумма" lost: the currency in parentheses.
+    text = "ДИКСИ\nСАХАР 129.00\nПЕЛЬМЕНИ 239.80\n(Руб): 668.59\n"
+    assert parse_receipt_text(text).total == Decimal("668.59")
 
 
 def test_paid_amount_is_cash_given_not_the_total() -> None:

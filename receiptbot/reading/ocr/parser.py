@@ -42,10 +42,11 @@ from receiptbot.reading.ocr.keywords import (
     TOTAL_WORDS,
 )
 
-# The amount line of a card slip: "EUR 15,69", "Amount £28.64" (a bare "1,99" is not one).
+# The amount line of a card slip: "EUR 15,69", "Amount £28.64", "(Руб): 668.59" (a bare "1,99" is
+# not one).
 _SLIP_AMOUNT = re.compile(
     r"(?:AMOUNT[ :]*)?"
-    r"(?:(?:EUR|EURO|€|USD|\$|RUB|РУБ\.?|₽|£|GBP)[ :.=_]*[-\d., ]+|[-\d., ]+ ?(?:EUR|€|РУБ\.?|₽))"
+    r"(?:\(?(?:EUR|EURO|€|USD|\$|RUB|РУБ\.?|₽|£|GBP)\)?[ :.=_]*[-\d., ]+|[-\d., ]+ ?(?:EUR|€|РУБ\.?|₽))"
 )
 # A slip's amount line with its currency mark ("Amount £16.78"): what a photo's edge adds to it
 # around ("\\ , Amount £16.78 , o SOSS") does not hide it.
