@@ -18,7 +18,6 @@ TOTAL_WORDS = (
     "BALANCE TO PAY",
     "ИТОГ",
     "ИТОГО",
-    "ИТОГО К ОПЛАТЕ",
     "ОПЛАТЕ",  # "(К) ОПЛАТЕ": OCR often loses the one-letter word К
     "ВСЕГО",
     "СУММА",
