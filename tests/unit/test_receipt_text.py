@@ -238,6 +238,13 @@ def test_an_hour_after_a_date_that_lost_its_year_is_no_year() -> None:
     assert parse_receipt_text("SHOP\n15.01.24 18:30\n").date == "2024-01-15"
 
 
+@pytest.mark.parametrize("line", ["Datum 11.04.2009:51 Uhr", "11.04.2009:51 8665111 0176", "11.04.20 09:51"])
+def test_a_two_digit_year_with_its_time_glued_on_is_no_four_digit_year(line: str) -> None:
+    # OCR lost the space of "11.04.20 09:51": the year is 20, 09 the hour (not 2009).
+    assert parse_receipt_text(f"SHOP\n{line}\n").date == "2020-04-11"
+    assert parse_receipt_text("SHOP\nDatum 11.04.2009 Uhr\n").date == "2009-04-11"
+
+
 def test_a_day_that_lost_a_digit_counts_less() -> None:
     # "21.04.20" under a barcode read as "1.04.20": the padded copy further down wins the tie.
     text = "SHOP\n3182 766147/04 1.04.20 09:59\nDatum 21.04.20 10:00 Uhr\n"

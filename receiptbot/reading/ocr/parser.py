@@ -82,13 +82,15 @@ _NO_NUMBER_BEFORE = r"(?<!\d)(?<!\d[./,-])(?<!\d[./,-] )"
 _DATE_DMY = re.compile(
     r"(?<!\d)(?<!\d[./,-])(?:(?<!\d[./,-] )|(?=\d{1,2} ?[./,-] ?\d{1,2} ?[./,-] ?(?:19|20)\d{2}))"
     r"(\d{1,2}) ?[./,-] ?(\d{1,2}) ?[./,-] ?((?:19|20)\d{2}|\d{2})"
-    r"(?!\d|[./,-]\d| ?:\d)"  # "01.03. 15:59" (its year lost) is no 2015: 15 is the hour
+    # "01.03. 15:59" (its year lost) is no 2015: 15 is the hour; "11.04.2009:51" is a two-digit
+    # year with its time glued on (OCR lost the space), not 2009.
+    r"(?:(?!\d|[./,-]\d| ?:\d)|(?=[0-2]\d:[0-5]\d))"
 )
 # OCR drops a dot now and then ("24 04.2020", "24.04 20 13:42"): one separator may be a space,
 # when the year has four digits or a time follows; after "Datum" both may ("Datum 24 04 2020").
 _DATE_LOOSE = re.compile(
     _NO_NUMBER_BEFORE
-    + r"(?<![.,])(\d{1,2})([ ./,-]{1,2})(\d{1,2})([ ./,-]{1,2})((?:19|20)\d{2}|\d{2})(?![\d.,])"
+    + r"(?<![.,])(\d{1,2})([ ./,-]{1,2})(\d{1,2})([ ./,-]{1,2})((?:19|20)\d{2}|\d{2})(?![\d.,]| ?:\d)"
     r"( +[0-2]?\d:[0-5]\d)?"
 )
 # What OCR reads for an "l" beside letters ("1idl.co.uk", "Lid]"): for finding chain names.
