@@ -16,6 +16,8 @@ HEAVY = (
     "PIL",
     "google.genai",
     "tesserocr",
+    "rapidocr",
+    "onnxruntime",
     "google.cloud.firestore",
     "google.cloud.firestore_v1",
 )

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from receiptbot.reading.ocr.parser import fold_name, parse_receipt_text
+from receiptbot.reading.ocr.parser import date_votes, fold_name, might_hold_date, parse_receipt_text
 
 # A German discounter receipt as OCR reads it: logo lost, cash handed over and change given back.
 ALDI_CASH = """\
@@ -243,6 +243,28 @@ def test_a_two_digit_year_with_its_time_glued_on_is_no_four_digit_year(line: str
     # OCR lost the space of "11.04.20 09:51": the year is 20, 09 the hour (not 2009).
     assert parse_receipt_text(f"SHOP\n{line}\n").date == "2020-04-11"
     assert parse_receipt_text("SHOP\nDatum 11.04.2009 Uhr\n").date == "2009-04-11"
+
+
+def test_date_votes_of_lines_read_apart_follow_the_receipts_order_of_day_and_month() -> None:
+    assert date_votes("03/04/2024 10:00", "USD") == {"2024-03-04": 4}
+    assert date_votes("Datum 03.04.24 10:00 Uhr\nSUMME 5,00", "EUR") == {"2024-04-03": 4}
+    assert date_votes("SUMME 5,00", "EUR") == {}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Datum 05.10.16 14:16 Uhr", True),
+        ("8.04.20 16.15 8665111 0176", True),
+        ("Uhrzeit: 16:14:51 Uhr", True),  # a time: a date may be printed beside it
+        ("DATE: 94/99/2007", True),  # misread, but shaped like a date
+        ("Дата Время ААВ", True),  # a date's keyword, its date lost
+        ("SUMME EUR 12,56", False),
+        ("UPDATED PRICES 3.99", False),
+    ],
+)
+def test_lines_that_might_hold_a_date(line: str, expected: bool) -> None:
+    assert might_hold_date(line) is expected
 
 
 def test_a_day_that_lost_a_digit_counts_less() -> None:

@@ -98,6 +98,9 @@ _L_LOOKALIKE = re.compile(r"(?<=[a-z])[1|\]!]|[1|\[](?=[a-z])")
 _COMPANY_WORD_PARTS = frozenset(part for words in COMPANY_WORDS for part in words.replace(".", "").split())
 _PARENTHESES = re.compile(r"\([^)]*\)?")
 _DATE_WORD = re.compile(r"DATUM|DATE|ДАТА")
+_DATE_WORD_ALONE = re.compile(rf"\b(?:{_DATE_WORD.pattern})\b")
+# Three numbers with two separators, as OCR reads a date or a time ("08.10.16", "8.04.20", "16:14:51").
+_DATE_OR_TIME = re.compile(r"\d\s?[./,:-]\s?\d{1,2}\s?[./,:-]\s?\d{2}")
 # Two "label: amount" pairs side by side, as Russian tills print their totals in two columns
 # ("НАЛИЧНЫМИ: 0.00 ИТОГ: 59.80"): a line is split after an amount that a label with a colon follows.
 _LABELLED_PAIR_BREAK = re.compile(r"(?<=\d[.,]\d\d)\s+(?=[^\W\d_]{3,}[^\d:]{0,20}:)")
@@ -163,9 +166,8 @@ def parse_reading(text: str, today: Date | None = None) -> ParsedReading:
     lines = _lines(text, cyrillic)
     items = _items(lines)
     currency = _currency(lines, cyrillic)
-    month_first = currency == "USD"  # 03/04/2024 is March 4 in the US
     total_votes = _total_votes(lines, items)
-    date_votes = _date_votes(lines, today or Date.today(), month_first)
+    date_votes = _date_votes(lines, today or Date.today(), _month_first(currency))
     # On a tie the first printed wins (max keeps the first): the shop's own part of a receipt
     # comes before the card slip and the small print.
     total = max(total_votes, key=total_votes.__getitem__) if total_votes else None
@@ -183,6 +185,22 @@ def parse_reading(text: str, today: Date | None = None) -> ParsedReading:
         fiscal=_fiscal(full_text),
     )
     return ParsedReading(receipt, total_votes, date_votes)
+
+
+def date_votes(text: str, currency: str | None, today: Date | None = None) -> Counter[str]:
+    """The dates on ``text`` and their votes as parse_reading weighs them, for lines that another
+    engine read again; ``currency`` is the receipt's (it decides the order of day and month)."""
+    lines = _lines(text, _is_cyrillic(text))
+    return _date_votes(lines, today or Date.today(), _month_first(currency))
+
+
+def might_hold_date(text: str) -> bool:
+    """A line of OCR text with a date or a time on it, however misread, or a date's keyword."""
+    return bool(_DATE_OR_TIME.search(text) or _DATE_WORD_ALONE.search(text.upper()))
+
+
+def _month_first(currency: str | None) -> bool:
+    return currency == "USD"  # 03/04/2024 is March 4 in the US
 
 
 # --- text clean-up -------------------------------------------------------------------------------

@@ -27,6 +27,12 @@ measurement on every receipt set (see docs/eval.md):
   alone it reads worse on every set) breaks the tie (18 of the sets' 102 Latin pages). A
   Cyrillic page was read in two layouts already (the smaller and psm 4 readings found nothing
   more on ``ru/``). Measured on every set: see docs/eval.md (the fourth to sixth rounds).
+- A Latin page's date has a second recogniser: the lines of the first reading that hold a date or
+  a time are read again by PP-OCR's (``pp_ocr``), and the dates it reads join the vote, each
+  vote counting ``SECOND_ENGINE_WEIGHT`` times. Tesseract misreads some digits of small print the
+  same way in every reading ("05.10.16" for "08.10.16" in a phone photo), so its readings agree on
+  the wrong date; PP-OCR errs elsewhere. A Cyrillic page is not voted on, and PP-OCR's model
+  reads no Cyrillic (docs/eval.md, the eighth round).
 - Upside down: a page read with little confidence is also read turned by 180 degrees, and the
   more confident reading wins (upright pages score 40-95, upside-down ones 25-58 on the sets).
   A page read as Cyrillic words (share ``CYRILLIC_SURE`` or more) is upright: the mixed model is
@@ -46,7 +52,7 @@ import os
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -58,7 +64,8 @@ import tesserocr
 from PIL import Image
 
 from receiptbot.reading.model import Receipt
-from receiptbot.reading.ocr.parser import ParsedReading, parse_reading
+from receiptbot.reading.ocr import pp_ocr
+from receiptbot.reading.ocr.parser import ParsedReading, date_votes, might_hold_date, parse_reading
 
 FIRST_LANGUAGES = "deu+eng+rus"
 CYRILLIC_LANGUAGES = "rus"
@@ -74,6 +81,9 @@ CYRILLIC_PSMS = (tesserocr.PSM.AUTO, PSM)  # 3 and 6: both readings of a Cyrilli
 # The other two readings of a page read in one layout: smaller, and as one column.
 SECOND_LOOK_SCALE = 0.7
 SECOND_LOOK_PSM = tesserocr.PSM.SINGLE_COLUMN  # 4
+# PP-OCR's reading of the date lines against one of Tesseract's: measured on every set with 1-4 (docs/eval.md,
+# the eighth round), 3 and 4 gain the same; at 1 and 2 Tesseract's agreeing misreads still win.
+SECOND_ENGINE_WEIGHT = 3
 # Tesseract's thresholding_method: Otsu's global threshold (its default), Leptonica's adaptive one
 # (a fourth reading when three leave a field undecided).
 OTSU, ADAPTIVE_THRESHOLD = "0", "1"
@@ -85,15 +95,29 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 T = TypeVar("T")
 
 
+Box = tuple[int, int, int, int]  # left, top, right, bottom: pixels of the page
+
+
+@dataclass
+class _Text:
+    """What one reading gives: the text, its mean word confidence (0-100), and each text line of
+    it with its box on the page."""
+
+    text: str
+    confidence: int
+    lines: list[tuple[str, Box]]
+
+
 @dataclass
 class _Page:
-    """The upright page, the model of its script, the text read on it, and that text parsed when
-    reading the page needed it already."""
+    """The upright page, the model of its script, the text read on it (and its lines' boxes),
+    and that text parsed when reading the page needed it already."""
 
     image: Image.Image
     languages: str
     text: str
     reading: ParsedReading | None = None
+    lines: list[tuple[str, Box]] = field(default_factory=list)
 
 
 def read_receipt(image: bytes) -> Receipt:
@@ -107,12 +131,26 @@ def read_receipt(image: bytes) -> Receipt:
         readings.append(parse_reading(_one_column(page)))
         if _undecided([r.receipt.total for r in readings]) or _undecided([r.receipt.date for r in readings]):
             readings.append(parse_reading(_adaptive_threshold(page)))
-    day = _vote([r.receipt.date for r in readings], sum((r.date_votes for r in readings), Counter()))
+    days = [r.receipt.date for r in readings]
+    day_support = sum((r.date_votes for r in readings), Counter())
+    second_engine = _date_lines_reread(page, first.receipt.currency)
+    if second_engine:
+        days.append(max(second_engine, key=second_engine.__getitem__))
+        day_support.update({day: votes * SECOND_ENGINE_WEIGHT for day, votes in second_engine.items()})
+    day = _vote(days, day_support)
     total = _vote([r.receipt.total for r in readings], sum((r.total_votes for r in readings), Counter()))
     receipt = first.receipt
     receipt.time = next((r.receipt.time for r in readings if r.receipt.date == day), None)
     receipt.total, receipt.date = total, day
     return receipt
+
+
+def _date_lines_reread(page: _Page, currency: str | None) -> Counter[str]:
+    """The dates PP-OCR reads on the lines of the first reading that hold a date or a time."""
+    boxes = [box for text, box in page.lines if might_hold_date(text)]
+    if not boxes:
+        return Counter()
+    return date_votes("\n".join(pp_ocr.read_lines(page.image, boxes)), currency)
 
 
 def _agree(first: Receipt, second: Receipt) -> bool:
@@ -143,29 +181,29 @@ def ocr_text(image: bytes) -> str:
 def _read_page(image: bytes) -> _Page:
     with Image.open(io.BytesIO(image)) as img:
         img.load()
-    text, confidence = _read(img, FIRST_LANGUAGES)
-    cyrillic = cyrillic_share(text)
+    first = _read(img, FIRST_LANGUAGES)
+    cyrillic = cyrillic_share(first.text)
     # A page read as Cyrillic words is upright: upside down, a page reads as a mix of both scripts.
-    if confidence < UPRIGHT_CONFIDENCE and cyrillic < CYRILLIC_SURE:
+    if first.confidence < UPRIGHT_CONFIDENCE and cyrillic < CYRILLIC_SURE:
         turned = img.rotate(180)
-        turned_text, turned_confidence = _read(turned, FIRST_LANGUAGES)
-        if turned_confidence > confidence:
-            img, text, confidence = turned, turned_text, turned_confidence
-            cyrillic = cyrillic_share(text)
+        turned_first = _read(turned, FIRST_LANGUAGES)
+        if turned_first.confidence > first.confidence:
+            img, first = turned, turned_first
+            cyrillic = cyrillic_share(first.text)
     if cyrillic < CYRILLIC_MAYBE:
-        return _Page(img, FIRST_LANGUAGES, text)
+        return _Page(img, FIRST_LANGUAGES, first.text, lines=first.lines)
     russian = None
     if cyrillic < CYRILLIC_SURE:  # perhaps Cyrillic: the rus reading must be the more confident
-        russian, russian_confidence = _read(img, CYRILLIC_LANGUAGES)
-        if russian_confidence < confidence:
-            return _Page(img, FIRST_LANGUAGES, text)
-    auto_layout, _ = _read(img, CYRILLIC_LANGUAGES, CYRILLIC_PSMS[0])
+        russian = _read(img, CYRILLIC_LANGUAGES)
+        if russian.confidence < first.confidence:
+            return _Page(img, FIRST_LANGUAGES, first.text, lines=first.lines)
+    auto_layout = _read(img, CYRILLIC_LANGUAGES, CYRILLIC_PSMS[0]).text
     parsed = parse_reading(auto_layout)
     if _has_total_and_date(parsed.receipt):
         return _Page(img, CYRILLIC_LANGUAGES, auto_layout, parsed)
     if russian is None:
-        russian, _ = _read(img, CYRILLIC_LANGUAGES)
-    return _Page(img, CYRILLIC_LANGUAGES, f"{auto_layout}\n{russian}")
+        russian = _read(img, CYRILLIC_LANGUAGES)
+    return _Page(img, CYRILLIC_LANGUAGES, f"{auto_layout}\n{russian.text}")
 
 
 def _has_total_and_date(receipt: Receipt) -> bool:
@@ -177,17 +215,17 @@ def _smaller(page: _Page) -> str:
     shrunk pixel's area; the extract function has no OpenCV)."""
     w, h = page.image.size
     size = (max(1, round(w * SECOND_LOOK_SCALE)), max(1, round(h * SECOND_LOOK_SCALE)))
-    return _read(page.image.resize(size, Image.Resampling.BILINEAR), page.languages)[0]
+    return _read(page.image.resize(size, Image.Resampling.BILINEAR), page.languages).text
 
 
 def _one_column(page: _Page) -> str:
     """The page read again as one column of text of varying sizes (psm 4)."""
-    return _read(page.image, page.languages, SECOND_LOOK_PSM)[0]
+    return _read(page.image, page.languages, SECOND_LOOK_PSM).text
 
 
 def _adaptive_threshold(page: _Page) -> str:
     """The page read again, binarised by Leptonica's adaptive threshold instead of Otsu's."""
-    return _read(page.image, page.languages, PSM, ADAPTIVE_THRESHOLD)[0]
+    return _read(page.image, page.languages, PSM, ADAPTIVE_THRESHOLD).text
 
 
 def cyrillic_share(text: str) -> float:
@@ -224,7 +262,7 @@ class _Engine:
         self.lock = threading.Lock()
         self.api: tesserocr.PyTessBaseAPI | None = None
 
-    def read(self, image: Image.Image, psm: int, threshold: str) -> tuple[str, int]:
+    def read(self, image: Image.Image, psm: int, threshold: str) -> _Text:
         with self.lock:
             if self.api is None:
                 self.api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=self.languages, psm=psm)
@@ -232,12 +270,25 @@ class _Engine:
             self.api.SetVariable("thresholding_method", threshold)
             self.api.SetImage(image)
             text = self.api.GetUTF8Text()
-            return text, self.api.MeanTextConf()
+            return _Text(text, self.api.MeanTextConf(), _text_lines(self.api))
+
+
+def _text_lines(api: tesserocr.PyTessBaseAPI) -> list[tuple[str, Box]]:
+    """The text lines of the last reading, and their boxes."""
+    lines = []
+    for line in tesserocr.iterate_level(api.GetIterator(), tesserocr.RIL.TEXTLINE):
+        try:
+            text = line.GetUTF8Text(tesserocr.RIL.TEXTLINE).strip()
+        except RuntimeError:  # a line Tesseract found but read no word on ("No text returned")
+            continue
+        box = line.BoundingBox(tesserocr.RIL.TEXTLINE)
+        if text and box:
+            lines.append((text, box))
+    return lines
 
 
 _ENGINES = {languages: _Engine(languages) for languages in (FIRST_LANGUAGES, CYRILLIC_LANGUAGES)}
 
 
-def _read(image: Image.Image, languages: str, psm: int = PSM, threshold: str = OTSU) -> tuple[str, int]:
-    """The text and its mean word confidence (0-100)."""
+def _read(image: Image.Image, languages: str, psm: int = PSM, threshold: str = OTSU) -> _Text:
     return _ENGINES[languages].read(image, psm, threshold)
