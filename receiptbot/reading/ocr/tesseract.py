@@ -81,8 +81,9 @@ CYRILLIC_PSMS = (tesserocr.PSM.AUTO, PSM)  # 3 and 6: both readings of a Cyrilli
 # The other two readings of a page read in one layout: smaller, and as one column.
 SECOND_LOOK_SCALE = 0.7
 SECOND_LOOK_PSM = tesserocr.PSM.SINGLE_COLUMN  # 4
-# PP-OCR's reading of the date lines against one of Tesseract's: measured on every set with 1-4 (docs/eval.md,
-# the eighth round), 3 and 4 gain the same; at 1 and 2 Tesseract's agreeing misreads still win.
+# How many times a vote of PP-OCR's date-line reading counts against one of Tesseract's. Measured
+# 1-4 on every set (docs/eval.md, the eighth round): at 1 and 2 two Tesseract readings agreeing on
+# a misread still win; 3 gains seven photo dates over 2 on three seeds and loses one; 4 as 3.
 SECOND_ENGINE_WEIGHT = 3
 # Tesseract's thresholding_method: Otsu's global threshold (its default), Leptonica's adaptive one
 # (a fourth reading when three leave a field undecided).
