@@ -310,7 +310,7 @@ def test_a_cyrillic_page_read_in_both_layouts_gets_no_further_reading(
     assert looks == []
 
 
-def _line_box(row: int) -> tuple[int, int, int, int]:
+def _line_box(row: int) -> pp_ocr.Box:
     """The box of _printed's line ``row``, as tight on the ink as Tesseract's."""
     return 28, 30 + 48 * row + 4, 500, 30 + 48 * row + 30
 
@@ -337,7 +337,7 @@ def test_the_date_line_pp_ocr_reads_outvotes_tesseract_readings_that_agree_on_a_
     reread: list[int] = []
     read_lines = pp_ocr.read_lines
 
-    def counted(image: Image.Image, boxes: list[tuple[int, int, int, int]]) -> list[str]:
+    def counted(image: Image.Image, boxes: list[pp_ocr.Box]) -> list[str]:
         reread.append(len(boxes))
         return read_lines(image, boxes)
 

@@ -16,14 +16,16 @@ from typing import Any
 
 from PIL import Image
 
+Box = tuple[int, int, int, int]  # left, top, right, bottom: pixels of the page
+
 # Padding around Tesseract's line box, in parts of the line's height: its box is tight on the ink.
 _PAD = 0.25
 _lock = threading.Lock()
 _engine: Any = None  # RapidOCR, loaded on first use (its import and model cost ~0.5 s)
 
 
-def read_lines(page: Image.Image, boxes: list[tuple[int, int, int, int]]) -> list[str]:
-    """The text of each line box (left, top, right, bottom) of ``page``; "" where none is read."""
+def read_lines(page: Image.Image, boxes: list[Box]) -> list[str]:
+    """The text of each line box of ``page``; "" where none is read."""
     global _engine
     texts = []
     with _lock:  # one call at a time: RapidOCR keeps each call's options on the instance

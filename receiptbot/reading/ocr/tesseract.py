@@ -66,6 +66,7 @@ from PIL import Image
 from receiptbot.reading.model import Receipt
 from receiptbot.reading.ocr import pp_ocr
 from receiptbot.reading.ocr.parser import ParsedReading, date_votes, might_hold_date, parse_reading
+from receiptbot.reading.ocr.pp_ocr import Box
 
 FIRST_LANGUAGES = "deu+eng+rus"
 CYRILLIC_LANGUAGES = "rus"
@@ -94,9 +95,6 @@ DEBIAN_TESSDATA = "/usr/share/tesseract-ocr/*/tessdata"
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 T = TypeVar("T")
-
-
-Box = tuple[int, int, int, int]  # left, top, right, bottom: pixels of the page
 
 
 @dataclass
